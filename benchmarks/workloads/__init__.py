@@ -1,0 +1,1 @@
+"""Benchmark workloads: every module here is imported by ``python -m benchmarks``."""

@@ -1,0 +1,1 @@
+"""A stand-in for benchmarks/workloads, used only by the runner's tests."""

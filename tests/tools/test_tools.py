@@ -1,0 +1,70 @@
+"""Tests for the Makefile's helper scripts in tools/."""
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+TOOLS = Path(__file__).resolve().parents[2] / "tools"
+
+
+def load(name):
+    spec = importlib.util.spec_from_file_location(f"tools_{name}", TOOLS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+nbtest = load("nbtest")
+
+
+def test_nbtest_skips_missing_empty_and_checkpoint_only_folders(tmp_path, monkeypatch, capsys):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "ckpt" / ".ipynb_checkpoints").mkdir(parents=True)
+    (tmp_path / "ckpt" / ".ipynb_checkpoints" / "a-checkpoint.ipynb").write_text("{}")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(nbtest.subprocess, "call", lambda cmd: pytest.fail("pytest must not run"))
+    assert nbtest.main(["missing", "empty", "ckpt", "--", "--nbval"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("no notebooks yet") == 3
+
+
+def test_nbtest_runs_pytest_on_folders_with_notebooks_and_keeps_exit_code(tmp_path, monkeypatch):
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "chapters" / "01.ipynb").write_text("{}")
+    monkeypatch.chdir(tmp_path)
+    calls = []
+    monkeypatch.setattr(nbtest.subprocess, "call", lambda cmd: calls.append(cmd) or 5)
+    assert nbtest.main(["chapters", "solutions", "--", "--nbval", "-p", "no:randomly"]) == 5
+    (cmd,) = calls
+    assert cmd[1:] == ["-m", "pytest", "--nbval-current-env", "--nbval", "-p", "no:randomly", "chapters"]
+
+
+def test_nbtest_needs_separator(capsys):
+    assert nbtest.main(["chapters"]) == 2
+
+
+def test_run_notebooks_normalise_is_deterministic():
+    nbformat = pytest.importorskip("nbformat")
+    pytest.importorskip("nbclient")
+    run_notebooks = load("run_notebooks")
+
+    def executed():
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["widgets"] = {"state": "random"}
+        nb.metadata["language_info"] = {"name": "python", "version": "3.11.7"}
+        cell = nbformat.v4.new_code_cell("w", execution_count=1, id="cell-1")
+        cell.metadata["execution"] = {"iopub.status.busy": "2026-01-01T00:00:00Z"}
+        view = {"model_id": f"random-{id(cell)}", "version_major": 2}
+        cell.outputs = [nbformat.v4.new_output("execute_result", {
+            run_notebooks.WIDGET_VIEW: view, "text/plain": "IntSlider(value=3)"}, execution_count=1)]
+        nb.cells = [cell]
+        run_notebooks.normalise(nb, "01.ipynb")
+        return nb
+
+    a, b = executed(), executed()
+    assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+    assert "widgets" not in a.metadata and "version" not in a.metadata.language_info
+    assert a.metadata.kernelspec["name"] == "python3"
+    assert a.cells[0].metadata == {}
