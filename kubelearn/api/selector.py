@@ -375,6 +375,14 @@ class Selector:
                 terms.append((key, None))
         return terms
 
+    def index_exact(self) -> bool:
+        """True when the intersection of the ``index_terms`` postings is exactly the
+        set of matches (only ``=``, ``==``, one-value ``in`` and ``exists``), so a
+        store need not call ``matches`` on each candidate."""
+        return bool(self._compiled) and all(
+            (op in (EQUALS, DOUBLE_EQUALS, IN) and len(values) == 1) or op == EXISTS
+            for _, op, values in self._compiled)
+
     def requires_exact_match(self, key: str) -> str | None:
         """RequiresExactMatch: the one value ``key`` must have, if the first term on it fixes one."""
         for req in self.requirements:
