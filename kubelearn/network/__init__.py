@@ -1,0 +1,1 @@
+"""Networking: service IP and node-port allocation (more arrives with chapter 4)."""
