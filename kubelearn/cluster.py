@@ -1,0 +1,157 @@
+"""Cluster: wires the parts together; the public entry point.
+
+``Cluster()`` is a kubeadm-style cluster (one control-plane node, two workers);
+``Cluster.minikube()`` is minikube's single node. Both boot the way a real
+cluster does — nodes register, namespaces and system workloads are created
+through the API server — and then run on simulated time only.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from kubelearn.apiserver.events import EventRecorder
+from kubelearn.apiserver.server import APIServer
+from kubelearn.apiserver.store import Store, WatchEvent
+from kubelearn.clock import Clock
+
+# A bound on work done at one instant, so a controller loop that never settles
+# is reported instead of hanging the notebook.
+MAX_STEPS_PER_INSTANT = 200_000
+
+
+@dataclass
+class SettleReport:
+    """What ``settle()`` did: how far time moved and what, if anything, is still pending."""
+    seconds: float
+    settled: bool
+    pending: list[str] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        if self.settled:
+            return f"settled after {self.seconds:g}s of simulated time"
+        return (f"not settled after {self.seconds:g}s of simulated time; still pending: "
+                + ", ".join(self.pending))
+
+
+class Cluster:
+    """An in-memory Kubernetes cluster driven by simulated time."""
+
+    def __init__(self, *, seed: int = 0, flavour: str = "kubeadm", workers: int = 2,
+                 name: str | None = None, boot: bool = True):
+        from kubelearn import bootstrap, contexts
+        from kubelearn.controllers import default_controllers
+        from kubelearn.node.registry import Registry
+
+        self.seed = seed
+        self.flavour = flavour
+        self.rng = random.Random(seed)
+        self.clock = Clock()
+        self.store = Store()
+        self.api = APIServer(self.store, self.clock, self.rng)
+        self.events = EventRecorder(self.api)
+        self.profile = bootstrap.profile(flavour, workers, name)
+        self.name = self.profile.cluster_name
+        self.ca_bundle = bootstrap.ca_bundle(self.rng)
+        self.registry = Registry()      # the images kubelets can pull (registry.push adds one)
+        self.controllers = default_controllers(self)
+        self._routes: dict[str, list] = {}
+        for ctrl in self.controllers:
+            for kind in ctrl.watches:
+                self._routes.setdefault(kind, []).append(ctrl)
+        self.store.watch(self._dispatch)
+        self.kubeconfig = contexts.kubeconfig()
+        if boot:
+            bootstrap.boot(self)
+        self.kubeconfig.register(self)
+
+    @classmethod
+    def minikube(cls, *, seed: int = 0) -> "Cluster":
+        """A single-node cluster named ``minikube``, as ``minikube start`` makes."""
+        return cls(seed=seed, flavour="minikube")
+
+    # -- running ---------------------------------------------------------
+    def _dispatch(self, event: WatchEvent) -> None:
+        for ctrl in self._routes.get(event.kind, ()):
+            for key in ctrl.keys_for(event):
+                ctrl.enqueue(key)
+        for ctrl in self._routes.get("*", ()):
+            for key in ctrl.keys_for(event):
+                ctrl.enqueue(key)
+
+    def run_now(self) -> None:
+        """Let every controller catch up with what just happened, without moving time."""
+        for _ in range(MAX_STEPS_PER_INSTANT):
+            busy = False
+            for ctrl in self.controllers:
+                if ctrl.queue:
+                    ctrl.process_one()
+                    busy = True
+            if not busy:
+                return
+        raise RuntimeError("controllers did not settle: more than "
+                           f"{MAX_STEPS_PER_INSTANT} reconciles at one instant")
+
+    def advance(self, seconds: float) -> None:
+        """Move simulated time forward, running everything that falls due."""
+        target = self.clock.now + seconds
+        self.run_now()
+        while (timer := self.clock.pop_due(target)) is not None:
+            timer.callback()
+            self.run_now()
+        self.clock.now = target
+
+    def settle(self, max_seconds: float = 600) -> SettleReport:
+        """Run until nothing but background work (probes, heartbeats) is scheduled."""
+        start = self.clock.now
+        deadline = start + max_seconds
+        self.run_now()
+        while self.clock.foreground > 0:
+            timer = self.clock.pop_due(deadline)
+            if timer is None:
+                self.clock.now = deadline
+                return SettleReport(max_seconds, False, self.clock.describe_pending())
+            timer.callback()
+            self.run_now()
+        return SettleReport(self.clock.now - start, True)
+
+    @property
+    def now(self) -> float:
+        return self.clock.now
+
+    # -- learner-facing API ----------------------------------------------
+    def kubectl(self, command: str, stdin: str | None = None):
+        """Run a kubectl command line against this cluster; returns a result with
+        ``stdout``, ``stderr`` and ``exit_code`` that prints like a terminal."""
+        from kubelearn.kubectl import run
+
+        result = run(self, command, stdin=stdin)
+        self.run_now()
+        return result
+
+    def apply(self, manifest: str):
+        """Same as ``kubectl apply -f -`` with ``manifest`` on standard input."""
+        return self.kubectl("apply -f -", stdin=manifest)
+
+    def get(self, kind: str, name: str, namespace: str = "default"):
+        """A copy of one object as a read-only view (raises StatusError NotFound)."""
+        from kubelearn.api.kinds import lookup_resource
+        from kubelearn.api.view import ObjectView
+        from kubelearn.apiserver import errors
+
+        info = lookup_resource(kind)
+        if info is None:
+            raise errors.StatusError(404, "NotFound",
+                                     f'the server doesn\'t have a resource type "{kind}"')
+        return ObjectView(self.api.get(info, name, namespace if info.namespaced else ""))
+
+    def diagram(self):
+        """A graphviz diagram of the control plane, the nodes and their pods."""
+        from kubelearn.viz.cluster_diagram import cluster_diagram
+
+        return cluster_diagram(self)
+
+    def __repr__(self) -> str:
+        nodes = self.store.count("Node")
+        pods = self.store.count("Pod")
+        return f"<Cluster {self.name!r}: {nodes} nodes, {pods} pods, t={self.clock.now:g}s>"

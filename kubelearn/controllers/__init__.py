@@ -1,0 +1,25 @@
+"""Controllers: one module per reconciler, plus the scheduler.
+
+``default_controllers`` lists them in the fixed order the cluster runs them,
+which (with the FIFO work queues) makes every run take the same steps: the
+kube-controller-manager's controllers (namespace, garbage collector,
+deployment, replicaset, daemonset, endpoints), then kube-scheduler, then the
+kubelets of all nodes.
+"""
+from __future__ import annotations
+
+
+def default_controllers(cluster) -> list:
+    from kubelearn.controllers.daemonset import DaemonSetController
+    from kubelearn.controllers.deployment import DeploymentController
+    from kubelearn.controllers.endpoints import EndpointsController
+    from kubelearn.controllers.garbagecollector import GarbageCollector
+    from kubelearn.controllers.namespace import NamespaceController
+    from kubelearn.controllers.replicaset import ReplicaSetController
+    from kubelearn.controllers.scheduler import Scheduler
+    from kubelearn.node.kubelet import KubeletManager
+
+    return [NamespaceController(cluster), GarbageCollector(cluster),
+            DeploymentController(cluster), ReplicaSetController(cluster),
+            DaemonSetController(cluster), EndpointsController(cluster),
+            Scheduler(cluster), KubeletManager(cluster)]

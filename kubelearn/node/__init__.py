@@ -1,0 +1,1 @@
+"""What runs on a node: the kubelet, its container runtime, and the image registry it pulls from."""
