@@ -1,0 +1,369 @@
+"""Declarative check builders: each returns a function ``fn(cluster) -> Outcome``.
+
+They read cluster state through ``cluster.api`` only (the same API server
+every other part uses), so a learner may reach the state any way they like:
+``kubectl create``, an applied manifest or a widget. Messages say the state
+first, then what the task asks for, and every outcome carries expected and
+actual as plain strings:
+
+    >>> fn = field_equals("Deployment", "web", "spec.replicas", 3)
+    >>> fn(cluster).message
+    'Deployment "web" has 2 replicas; the task asks for 3.'
+
+Mistakes of the exercise author (an unknown kind, a field path that does not
+parse, a bad selector) raise when the check is built, so they show up when the
+chapter's exercises are imported; anything that goes wrong while checking is
+turned into "could not check" by ``Check.evaluate``.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from kubelearn.api.kinds import KindInfo, lookup_resource
+from kubelearn.api.selector import parse_selector
+from kubelearn.apiserver.errors import StatusError
+from kubelearn.grading.model import Outcome
+
+__all__ = ["exists", "absent", "field_equals", "label_equals", "label_absent", "no_controller",
+           "count", "pod_running", "all_of", "parse_path"]
+
+_PATH_TOKEN = re.compile(r"""\.?([A-Za-z0-9_$-]+)|\[(\d+)\]|\["([^"]*)"\]|\['([^']*)'\]""")
+_SELECTOR_CHARS = re.compile(r"[=!(),]| in | notin ")
+
+# Friendlier wording for fields learners meet first; anything else reads
+# 'Deployment "web" has spec.paused = true'.
+_FIELD_WORDS = {
+    "spec.replicas": "{} replicas",
+    "spec.template.spec.containers[0].image": "image {}",
+    "spec.type": "type {}",
+}
+
+
+def _kind(kind: str) -> KindInfo:
+    info = lookup_resource(kind)
+    if info is None:
+        raise ValueError(f"unknown kind {kind!r}")
+    return info
+
+
+def _ns(info: KindInfo, namespace: str) -> str:
+    return namespace if info.namespaced else ""
+
+
+def _ref(info: KindInfo, name: str, namespace: str) -> str:
+    """``Deployment "web"``, with the namespace when it is not ``default``."""
+    if info.namespaced and namespace not in ("", "default"):
+        return f'{info.kind} "{name}" in namespace "{namespace}"'
+    return f'{info.kind} "{name}"'
+
+
+def _get(cluster, info: KindInfo, name: str, namespace: str) -> dict | None:
+    try:
+        return cluster.api.get(info, name, _ns(info, namespace))
+    except StatusError as err:
+        if err.reason == "NotFound":
+            return None
+        raise
+
+
+def _not_found(cluster, info: KindInfo, name: str, namespace: str) -> str:
+    """``Deployment "web" was not found in namespace "default"`` (+ where it is, if elsewhere)."""
+    if not info.namespaced:
+        return f'{info.kind} "{name}" was not found'
+    text = f'{info.kind} "{name}" was not found in namespace "{namespace}"'
+    elsewhere = sorted(o["metadata"].get("namespace", "") for o in cluster.api.list(info)
+                       if o["metadata"]["name"] == name)
+    if elsewhere:
+        where = ", ".join(f'"{n}"' for n in elsewhere)
+        text += f" (there is one in namespace {where})"
+    return text
+
+
+def show(value) -> str:
+    """A value as expected/actual text: strings bare, other values as compact JSON."""
+    if value is None:
+        return "(not set)"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def _quoted(value) -> str:
+    return f'"{value}"' if isinstance(value, str) else show(value)
+
+
+def _probe(fn, description: str):
+    fn.description = description
+    return fn
+
+
+# -- existence ---------------------------------------------------------------------------------
+
+def exists(kind: str, name: str, namespace: str = "default"):
+    """Passes when the object exists."""
+    info = _kind(kind)
+
+    def check(cluster) -> Outcome:
+        obj = _get(cluster, info, name, namespace)
+        want = f"{info.kind} {name} exists"
+        if obj is None:
+            return Outcome(False, want, "not found",
+                           f"{_not_found(cluster, info, name, namespace)}; "
+                           "the task asks for it to exist.")
+        return Outcome(True, want, "exists", f"{_ref(info, name, namespace)} exists.")
+    return _probe(check, f'{info.kind} "{name}" exists')
+
+
+def absent(kind: str, name: str, namespace: str = "default"):
+    """Passes when the object is gone (or is already being deleted)."""
+    info = _kind(kind)
+
+    def check(cluster) -> Outcome:
+        obj = _get(cluster, info, name, namespace)
+        ref = _ref(info, name, namespace)
+        if obj is None:
+            return Outcome(True, "absent", "absent", f"{ref} is gone.")
+        if obj["metadata"].get("deletionTimestamp"):
+            return Outcome(True, "absent", "terminating", f"{ref} is being deleted.")
+        return Outcome(False, "absent", "exists",
+                       f"{ref} still exists; the task asks for it to be deleted.")
+    return _probe(check, f'{info.kind} "{name}" is deleted')
+
+
+# -- fields ------------------------------------------------------------------------------------
+
+def parse_path(path: str) -> tuple:
+    """``spec.template.spec.containers[0].image`` → ``('spec', 'template', 'spec',
+    'containers', 0, 'image')``; keys with dots go in brackets:
+    ``metadata.labels["app.kubernetes.io/name"]``."""
+    tokens, pos = [], 0
+    while pos < len(path):
+        match = _PATH_TOKEN.match(path, pos)
+        if match is None or (pos == 0 and path.startswith(".")) or \
+                (pos > 0 and match.group(1) is not None and not match.group(0).startswith(".")):
+            raise ValueError(f"cannot read field path {path!r} at {path[pos:]!r}")
+        name, index, dq, sq = match.groups()
+        tokens.append(int(index) if index is not None else next(
+            t for t in (name, dq, sq) if t is not None))
+        pos = match.end()
+    if not tokens:
+        raise ValueError("a field path cannot be empty")
+    return tuple(tokens)
+
+
+def _lookup(obj, tokens: tuple) -> tuple[bool, object]:
+    for token in tokens:
+        if isinstance(token, int):
+            if not isinstance(obj, list) or token >= len(obj):
+                return False, None
+        elif not isinstance(obj, dict) or token not in obj:
+            return False, None
+        obj = obj[token]
+    return True, obj
+
+
+def _has(path: str, value) -> str:
+    words = _FIELD_WORDS.get(path)
+    return words.format(show(value) if path == "spec.replicas" else _quoted(value)) if words \
+        else f"{path} = {_quoted(value)}"
+
+
+def field_equals(kind: str, name: str, path: str, expected, namespace: str = "default"):
+    """Passes when the field at ``path`` equals ``expected``."""
+    info, tokens = _kind(kind), parse_path(path)
+    want = show(expected)
+    asks = (f"the task asks for {show(expected)}." if path == "spec.replicas"
+            else f"the task asks for {_quoted(expected)}.")
+
+    def check(cluster) -> Outcome:
+        obj = _get(cluster, info, name, namespace)
+        if obj is None:
+            return Outcome(False, want, f"{info.kind} not found",
+                           f"{_not_found(cluster, info, name, namespace)}, so {path} could not "
+                           f"be compared; {asks}")
+        ref = _ref(info, name, namespace)
+        found, value = _lookup(obj, tokens)
+        if not found:
+            return Outcome(False, want, "(not set)", f"{ref} has no {path}; {asks}")
+        if value != expected or (type(value) is bool) != (type(expected) is bool):
+            return Outcome(False, want, show(value), f"{ref} has {_has(path, value)}; {asks}")
+        return Outcome(True, want, show(value), f"{ref} has {_has(path, value)}.")
+    return _probe(check, f'{info.kind} "{name}" has {path} = {show(expected)}')
+
+
+def label_equals(kind: str, name: str, key: str, value: str, namespace: str = "default"):
+    """Passes when the object carries the label ``key=value``."""
+    info = _kind(kind)
+    want = f"{key}={value}"
+
+    def check(cluster) -> Outcome:
+        obj = _get(cluster, info, name, namespace)
+        if obj is None:
+            return Outcome(False, want, f"{info.kind} not found",
+                           f"{_not_found(cluster, info, name, namespace)}, so its labels could "
+                           f"not be read; the task asks for the label {want}.")
+        ref = _ref(info, name, namespace)
+        labels = obj["metadata"].get("labels") or {}
+        if key not in labels:
+            return Outcome(False, want, "(no such label)",
+                           f'{ref} has no label "{key}"; the task asks for {want}.')
+        if labels[key] != value:
+            return Outcome(False, want, f"{key}={labels[key]}",
+                           f"{ref} has the label {key}={labels[key]}; the task asks for {want}.")
+        return Outcome(True, want, want, f"{ref} has the label {want}.")
+    return _probe(check, f'{info.kind} "{name}" has the label {want}')
+
+
+def label_absent(kind: str, name: str, key: str, namespace: str = "default"):
+    """Passes when the object exists and does not carry the label ``key``."""
+    info = _kind(kind)
+
+    def check(cluster) -> Outcome:
+        obj = _get(cluster, info, name, namespace)
+        ref = _ref(info, name, namespace)
+        if obj is None:
+            return Outcome(False, f'no label "{key}"', f"{info.kind} not found",
+                           f"{_not_found(cluster, info, name, namespace)}; the task expects it "
+                           "to stay as it was.")
+        labels = obj["metadata"].get("labels") or {}
+        if key in labels:
+            return Outcome(False, f'no label "{key}"', f"{key}={labels[key]}",
+                           f"{ref} has the label {key}={labels[key]}; the task asks to leave it "
+                           "without that label.")
+        return Outcome(True, f'no label "{key}"', f'no label "{key}"',
+                       f'{ref} has no label "{key}".')
+    return _probe(check, f'{info.kind} "{name}" has no label "{key}"')
+
+
+def no_controller(kind: str, name: str, namespace: str = "default"):
+    """Passes when the object exists and no controller owns it (a bare pod)."""
+    info = _kind(kind)
+
+    def check(cluster) -> Outcome:
+        obj = _get(cluster, info, name, namespace)
+        if obj is None:
+            return Outcome(False, "no owner", "not found",
+                           f"{_not_found(cluster, info, name, namespace)}; the task asks for it "
+                           "to exist.")
+        owners = [f'{r.get("kind")}/{r.get("name")}' for r in
+                  obj["metadata"].get("ownerReferences") or [] if r.get("controller")]
+        ref = _ref(info, name, namespace)
+        if owners:
+            return Outcome(False, "no owner", ", ".join(owners),
+                           f"{ref} is managed by {', '.join(owners)}; the task asks for an "
+                           f"object that no controller owns.")
+        return Outcome(True, "no owner", "no owner", f"{ref} has no controller.")
+    return _probe(check, f'{info.kind} "{name}" has no controller')
+
+
+# -- sets of objects ---------------------------------------------------------------------------
+
+def _matching(cluster, info: KindInfo, selector, namespace: str) -> list[dict]:
+    """Objects matching ``selector``, leaving out those already being deleted."""
+    objs = cluster.api.list(info, _ns(info, namespace) or None, selector)
+    return [o for o in objs if not o["metadata"].get("deletionTimestamp")]
+
+
+def count(kind: str, selector: str, expected: int, namespace: str = "default",
+          phase: str | None = None):
+    """Passes when exactly ``expected`` objects match the ``-l``-style ``selector``
+    (and, if given, are in ``status.phase == phase``). Objects already being
+    deleted are not counted: they are on their way out."""
+    info, sel = _kind(kind), parse_selector(selector)
+    many = f"{phase} {info.plural}" if phase else info.plural
+    one = f"{phase} {info.singular}" if phase else info.singular
+    text = str(sel)
+    scope = f' in namespace "{namespace}"' if info.namespaced else ""
+
+    def state(n: int) -> str:
+        if text:
+            return f"{n} {one} matches {text}{scope}" if n == 1 else f"{n} {many} match {text}{scope}"
+        return f"{n} {one} exists{scope}" if n == 1 else f"{n} {many} exist{scope}"
+
+    def check(cluster) -> Outcome:
+        objs = _matching(cluster, info, sel, namespace)
+        if phase:
+            objs = [o for o in objs if (o.get("status") or {}).get("phase") == phase]
+        n = len(objs)
+        if n != expected:
+            return Outcome(False, str(expected), str(n),
+                           f"{state(n)}; the task asks for {expected}.")
+        return Outcome(True, str(expected), str(n), f"{state(n)}.")
+    shown = f" matching {text}" if text else ""
+    return _probe(check, f"{expected} {one if expected == 1 else many}{shown}")
+
+
+def _pod_state(pod: dict) -> str:
+    """``Pending``, or ``Pending (ImagePullBackOff)`` when a container waits for a reason."""
+    status = pod.get("status") or {}
+    phase = status.get("phase") or "Unknown"
+    for cs in status.get("containerStatuses") or []:
+        reason = ((cs.get("state") or {}).get("waiting") or {}).get("reason")
+        if reason:
+            return f"{phase} ({reason})"
+    return phase
+
+
+def pod_running(name_or_selector: str, namespace: str = "default"):
+    """Passes when the named pod is Running; given a selector (``app=web``), when at
+    least one pod matches and every matching pod is Running."""
+    info = _kind("Pod")
+    if not _SELECTOR_CHARS.search(name_or_selector):
+        return _pod_running_by_name(info, name_or_selector, namespace)
+    sel = parse_selector(name_or_selector)
+    text = str(sel)
+
+    def check(cluster) -> Outcome:
+        pods = _matching(cluster, info, sel, namespace)
+        if not pods:
+            return Outcome(False, "Running", "no pods",
+                           f'No pods match {text} in namespace "{namespace}"; the task asks '
+                           "for at least one Running pod.")
+        waiting = [p for p in pods if (p.get("status") or {}).get("phase") != "Running"]
+        if waiting:
+            listed = "; ".join(f'{p["metadata"]["name"]} is {_pod_state(p)}' for p in waiting[:5])
+            listed += f"; {len(waiting) - 5} more" if len(waiting) > 5 else ""
+            return Outcome(False, "Running", f"{len(pods) - len(waiting)} of {len(pods)} Running",
+                           f"{len(pods) - len(waiting)} of {len(pods)} pods matching {text} are "
+                           f"Running; the task asks for all of them to be Running. "
+                           f"Not yet: {listed}.")
+        all_ = "The pod" if len(pods) == 1 else f"All {len(pods)} pods"
+        return Outcome(True, "Running", "Running", f"{all_} matching {text} "
+                       f"{'is' if len(pods) == 1 else 'are'} Running.")
+    return _probe(check, f"the pods matching {text} are Running")
+
+
+def _pod_running_by_name(info: KindInfo, name: str, namespace: str):
+    def check(cluster) -> Outcome:
+        pod = _get(cluster, info, name, namespace)
+        if pod is None:
+            return Outcome(False, "Running", "not found",
+                           f"{_not_found(cluster, info, name, namespace)}; the task asks for it "
+                           "to be Running.")
+        ref, state = _ref(info, name, namespace), _pod_state(pod)
+        if pod["metadata"].get("deletionTimestamp"):
+            return Outcome(False, "Running", "Terminating",
+                           f"{ref} is terminating; the task asks for it to be Running.")
+        if state != "Running":
+            return Outcome(False, "Running", state,
+                           f"{ref} is {state}; the task asks for it to be Running.")
+        return Outcome(True, "Running", "Running", f"{ref} is Running.")
+    return _probe(check, f'Pod "{name}" is Running')
+
+
+# -- combining ---------------------------------------------------------------------------------
+
+def all_of(*fns):
+    """Passes when every check passes; reports every one that does not."""
+    if not fns:
+        raise ValueError("all_of needs at least one check")
+
+    def check(cluster) -> Outcome:
+        outcomes = [fn(cluster) for fn in fns]
+        failed = [o for o in outcomes if not o.passed]
+        shown = failed or outcomes
+        return Outcome(not failed, "; ".join(o.expected for o in shown if o.expected),
+                       "; ".join(o.actual for o in shown if o.actual),
+                       " ".join(o.message for o in shown if o.message))
+    return _probe(check, "; ".join(getattr(f, "description", "a check") for f in fns))

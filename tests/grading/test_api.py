@@ -1,0 +1,201 @@
+"""The notebook API: check, hint, solve, prepare, progress and grade."""
+import pytest
+
+from kubelearn import Cluster
+from kubelearn import grading
+from kubelearn.contexts import kubeconfig
+from kubelearn.grading import check, grade, hint, prepare, progress, solve
+from kubelearn.grading.model import Exercise
+from kubelearn.grading.registry import REGISTRY
+
+LABELLED = {"app": "web", "tier": "frontend"}
+
+
+def test_check_runs_public_checks_and_words_hidden_ones_honestly(samples, make_cluster, objects):
+    cluster = make_cluster(objects.deployment(replicas=2, labels=LABELLED))
+    result = check("90.1", cluster)
+    assert [i.id for i in result.items] == ["90.1/exists", "90.1/replicas", "90.1/label",
+                                            "90.1/image"]
+    assert (result.score, result.max_score, result.passed, result.hidden_pending) == (3, 5, False, 2)
+    assert result.summary() == "✘ 3 of 4 public checks passed · 2 more run at grading time"
+    text = repr(result)
+    assert '✘ replicas — Deployment "web" has 2 replicas; the task asks for 3. ' \
+           "Try: scale the Deployment." in text
+    assert "service" not in text and "port" not in text  # hidden checks are not described
+
+
+def test_check_passing_public_checks_still_mentions_grading_time(samples, make_cluster, objects):
+    result = check("90.1", make_cluster(objects.deployment(labels=LABELLED)))
+    assert result.passed and result.summary() == \
+        "✔ 4 of 4 public checks passed · 2 more run at grading time"
+
+
+def test_check_defaults_to_the_current_context(samples):
+    cluster = Cluster()
+    assert kubeconfig().cluster() is cluster
+    assert check("90.2").score == 0
+    cluster.kubectl("apply -f -", stdin="apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
+                                        "  name: settings\ndata:\n  mode: fast\n")
+    assert check("90.2").passed
+
+
+def test_check_without_a_cluster_says_what_to_do(samples, monkeypatch):
+    monkeypatch.setattr(kubeconfig(), "cluster", lambda name=None: None)
+    result = check("90.2")
+    assert result.score == 0 and not result.passed
+    assert result.items[0].message == "not checked: no cluster is running in this notebook"
+    assert "Start one (for example `cluster = Cluster()`), do the task, then check again." in repr(result)
+    assert "Traceback" not in repr(result)
+
+
+def test_unknown_exercise_raises_a_helpful_key_error(samples):
+    with pytest.raises(KeyError, match='there is no exercise "90.9"; known exercises: .*90.1, 90.2'):
+        check("90.9")
+    with pytest.raises(KeyError):
+        hint("90.9")
+
+
+def test_hints_come_one_tier_at_a_time_then_point_to_solve(samples):
+    texts = [repr(hint("90.1")) for _ in range(4)]
+    assert texts[0] == "Hint 1 of 3: Which kubectl verb makes objects from a manifest?"
+    assert texts[1].startswith("Hint 2 of 3: `kubectl apply -f -`")
+    assert texts[2].startswith("Hint 3 of 3: Apply a Deployment")
+    assert texts[3] == ('No more hints for exercise 90.1: you have seen all 3. solve("90.1") shows '
+                        "and runs the reference solution.")
+    assert repr(hint("90.2")).startswith("Hint 1 of 1: A ConfigMap")  # counted per exercise
+
+
+def test_hint_html_is_escaped_with_code_spans(samples):
+    hint("90.1")
+    html = hint("90.1")._repr_html_()
+    assert "<strong>Hint 2 of 3:</strong>" in html
+    assert "<code>kubectl apply -f -</code>" in html
+
+
+def test_hint_for_an_exercise_without_hints(samples):
+    bare = Exercise("90.3", "no hints <here>", checks=samples[1].checks)
+    with REGISTRY.temporary(bare):
+        assert repr(hint("90.3")) == ('Exercise 90.3 has no hints. solve("90.3") shows and runs '
+                                      "the reference solution.")
+
+
+def test_solve_runs_the_steps_and_marks_the_exercise(samples):
+    cluster = Cluster()
+    transcript = solve("90.1", cluster)
+    assert transcript.ok
+    lines = transcript.text.splitlines()
+    assert lines[0] == "$ kubectl apply -f - <<EOF"
+    assert "deployment.apps/web created" in lines
+    assert "$ kubectl label deployment web tier=frontend" in lines
+    assert "deployment.apps/web labeled" in lines and "service/web created" in lines
+    assert lines[-2:] == ["✔ 4 of 4 public checks passed · 2 more run at grading time",
+                          'Exercise 90.1 is marked "solved with help".']
+    assert transcript._repr_html_().startswith('<pre class="kubelearn-transcript">$ kubectl apply')
+    assert "&lt;&lt;EOF" in transcript._repr_html_()
+    assert grading.solved_with_help("90.1") and not grading.solved_with_help("90.2")
+    assert [r.score for r in grade(["90.1"], cluster)] == [7]
+
+
+def test_solve_shows_a_failing_step_and_carries_on(samples):
+    cluster = Cluster()
+    cluster.kubectl("apply -f -", stdin="apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
+                                        "  name: settings\n  annotations: {a: b}\n")
+    broken = Exercise("90.4", "t", checks=samples[1].checks,
+                      solution=("get deployment nothing-here", samples[1].solution[0]))
+    with REGISTRY.temporary(broken):
+        transcript = solve("90.4", cluster)
+    assert not transcript.ok
+    assert 'Error from server (NotFound): deployments.apps "nothing-here" not found' in transcript.text
+    assert "configmap/settings configured" in transcript.text
+    assert "✔ 1 of 1 check passed" in transcript.text
+
+
+def test_prepare_runs_the_setup_steps(samples):
+    cluster = Cluster()
+    staged = Exercise("90.5", "t", checks=samples[1].checks, setup=samples[1].solution)
+    with REGISTRY.temporary(staged):
+        transcript = prepare("90.5", cluster)
+        assert "configmap/settings created" in transcript.text
+        assert check("90.5", cluster).passed
+        assert not grading.solved_with_help("90.5")
+
+
+def test_progress_tracks_each_exercise(samples, make_cluster, objects):
+    assert repr(progress("90")).splitlines() == [
+        "Exercise  Title                        Status         Last check",
+        "90.1      Create the web Deployment    not attempted",
+        "90.2      A ConfigMap from a manifest  not attempted",
+        "0 of 2 exercises attempted.",
+    ]
+    check("90.1", make_cluster(objects.deployment(replicas=1, labels=LABELLED)))
+    check("90.2", make_cluster({"apiVersion": "v1", "kind": "ConfigMap",
+                                "metadata": {"name": "settings", "namespace": "default"},
+                                "data": {"mode": "fast"}}))
+    assert repr(progress("90")).splitlines() == [
+        "Exercise  Title                        Status     Last check",
+        "90.1      Create the web Deployment    ✘ not yet  3/5 points",
+        "90.2      A ConfigMap from a manifest  ✔ passed   1/1 points",
+        "2 of 2 exercises attempted.",
+    ]
+    solve("90.1", Cluster())
+    assert progress("90").rows[0][2] == "solved with help"
+    html = progress("90")._repr_html_()
+    assert "<caption>Exercise progress</caption>" in html and "✔ passed" in html
+    assert "solved with help" in html
+
+
+def test_progress_with_nothing_registered():
+    assert repr(progress("999")) == "No exercises are registered yet."
+
+
+def test_grade_runs_hidden_checks_and_does_not_touch_the_record(samples, make_cluster, objects):
+    cluster = make_cluster(objects.deployment(labels=LABELLED))
+    [result] = grade(["90.1"], cluster)
+    assert [i.id for i in result.items][-2:] == ["90.1/service", "90.1/port"]
+    assert (result.score, result.max_score, result.hidden_pending) == (5, 7, 0)
+    assert result.summary() == "✘ 4 of 6 checks passed (including 2 hidden checks)"
+    assert "service (hidden) — Service \"web\" was not found" in repr(result)
+    assert progress("90").rows[0][2] == "not attempted"
+    assert [r.exercise_id for r in grade("90.2", cluster)] == ["90.2"]
+    with pytest.raises(KeyError):
+        grade(["90.1", "nope"], cluster)
+
+
+def test_grade_can_settle_the_cluster_first(samples):
+    class Cluster_:
+        settled = False
+        api = None
+
+        def settle(self):
+            Cluster_.settled = True
+            raise RuntimeError("controllers did not settle")
+    [result] = grade("90.2", Cluster_(), settle=True)
+    assert Cluster_.settled
+    assert result.note == "the cluster did not settle: RuntimeError: controllers did not settle"
+    assert result.items[0].message.startswith("could not check: AttributeError")
+
+
+def test_same_steps_same_output(samples):
+    first = solve("90.1", Cluster()).text
+    grading.reset()
+    assert solve("90.1", Cluster()).text == first
+
+
+# Every exercise of the course: the reference solution earns full marks, a fresh
+# cluster does not (the "validate" rule of the instructor tooling).
+COURSE = REGISTRY.ids() or [pytest.param(
+    None, marks=pytest.mark.skip(reason="kubelearn/grading/exercises/ defines no exercises yet"))]
+
+
+@pytest.mark.parametrize("exercise_id", COURSE)
+def test_course_solutions_score_full_marks_and_fresh_clusters_do_not(exercise_id):
+    ex = REGISTRY.exercise(exercise_id)
+    fresh = Cluster()
+    prepare(exercise_id, fresh)
+    assert grade([exercise_id], fresh)[0].score < ex.max_points
+    solved = Cluster()
+    prepare(exercise_id, solved)
+    assert solve(exercise_id, solved).ok
+    [result] = grade([exercise_id], solved)
+    assert result.score == ex.max_points, repr(result)
+    grading.reset()
