@@ -44,6 +44,7 @@ class Profile:
     coredns_replicas: int
     control_plane_schedulable: bool
     addons: tuple[str, ...] = field(default=())
+    context_namespace: str = ""   # minikube's context names "default"; kubeadm's names none
 
     @property
     def control_plane_node(self) -> NodeProfile:
@@ -59,7 +60,8 @@ def profile(flavour: str, workers: int = 2, name: str | None = None) -> Profile:
         node = NodeProfile(name or "minikube", "192.168.49.2", "10.244.0.0/24", True)
         return Profile("minikube", name or "minikube", name or "minikube", name or "minikube",
                        8443, (node,), "docker://27.4.1", "Ubuntu 22.04.5 LTS",
-                       "5.15.0-1074-gcp", 1, True, ("storage-provisioner", "default-storageclass"))
+                       "5.15.0-1074-gcp", 1, True, ("storage-provisioner", "default-storageclass"),
+                       context_namespace="default")
     if flavour != "kubeadm":
         raise ValueError(f"unknown cluster flavour {flavour!r} (use 'kubeadm' or 'minikube')")
     nodes = [NodeProfile("control-plane", "192.168.49.2", "10.244.0.0/24", True)]

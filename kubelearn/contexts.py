@@ -4,10 +4,13 @@ Like ``~/.kube/config`` (which kubelearn never reads or writes), it maps
 context names to clusters. ``kubectl config use-context`` switches the
 cluster the ``%kubectl`` magic talks to; ``cluster.kubectl(...)`` always
 talks to its own cluster, like ``kubectl --context``.
+
+Contexts stay until another cluster registers under the same name, as entries
+in a kubeconfig file do: never dropped behind the learner's back (that would
+make ``config get-contexts`` depend on when Python frees memory).
 """
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 
 
@@ -21,7 +24,7 @@ class Context:
 
 class KubeConfig:
     def __init__(self) -> None:
-        self._clusters: dict[str, weakref.ref] = {}
+        self._clusters: dict[str, object] = {}
         self._contexts: dict[str, Context] = {}
         self.current: str = ""
 
@@ -30,26 +33,23 @@ class KubeConfig:
         ``minikube start`` and ``aws eks update-kubeconfig`` do."""
         profile = cluster.profile
         self._contexts[profile.context] = Context(profile.context, profile.cluster_name,
-                                                  profile.user)
-        self._clusters[profile.context] = weakref.ref(cluster)
+                                                  profile.user, profile.context_namespace)
+        self._clusters[profile.context] = cluster
         self.current = profile.context
 
     def contexts(self) -> list[Context]:
-        live = [c for name, c in self._contexts.items() if self._clusters[name]() is not None]
-        return sorted(live, key=lambda c: c.name)
+        return sorted(self._contexts.values(), key=lambda c: c.name)
 
     def get(self, name: str) -> Context | None:
-        ctx = self._contexts.get(name)
-        return ctx if ctx is not None and self._clusters[name]() is not None else None
+        return self._contexts.get(name)
 
     def cluster(self, name: str | None = None):
         """The cluster behind a context (the current one by default), or None."""
-        ref = self._clusters.get(name or self.current)
-        return ref() if ref is not None else None
+        return self._clusters.get(name or self.current)
 
     def context_of(self, cluster) -> Context | None:
-        for name, ref in self._clusters.items():
-            if ref() is cluster:
+        for name, known in self._clusters.items():
+            if known is cluster:
                 return self._contexts[name]
         return None
 
