@@ -10,7 +10,7 @@ lesson can point at ``kube-scheduler-minikube`` and say "that is the scheduler".
 from __future__ import annotations
 
 import base64
-import random
+from random import Random  # seeded instances only: never the global generator
 from dataclasses import dataclass, field
 
 from kubelearn._version import KUBERNETES_VERSION as _MINOR
@@ -73,7 +73,7 @@ def profile(flavour: str, workers: int = 2, name: str | None = None) -> Profile:
                    "6.8.0-51-generic", 2, False)
 
 
-def ca_bundle(rng: random.Random) -> str:
+def ca_bundle(rng: Random) -> str:
     """A PEM-framed CA bundle, drawn from the cluster's seed (same seed, same bytes)."""
     body = base64.b64encode(bytes(rng.getrandbits(8) for _ in range(789))).decode()
     lines = [body[i:i + 64] for i in range(0, len(body), 64)]

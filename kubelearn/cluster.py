@@ -7,7 +7,7 @@ through the API server — and then run on simulated time only.
 """
 from __future__ import annotations
 
-import random
+from random import Random  # seeded instances only: never the global generator
 from dataclasses import dataclass, field
 
 from kubelearn.apiserver.events import EventRecorder
@@ -45,7 +45,7 @@ class Cluster:
 
         self.seed = seed
         self.flavour = flavour
-        self.rng = random.Random(seed)
+        self.rng = Random(seed)
         self.clock = Clock()
         self.store = Store()
         self.api = APIServer(self.store, self.clock, self.rng)

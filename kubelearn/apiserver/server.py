@@ -8,7 +8,7 @@ metadata (uid, resourceVersion, generation, creationTimestamp) and stored.
 """
 from __future__ import annotations
 
-import random
+from random import Random  # seeded instances only: never the global generator
 
 from kubelearn.api.kinds import KindInfo, kind_info, lookup_kind
 from kubelearn.api.quantity import Quantity, parse_quantity
@@ -88,7 +88,7 @@ def _add_positive(totals: dict, amounts: dict | None) -> list[str]:
 class APIServer:
     """create / get / list / update / update_status / patch / delete over the store."""
 
-    def __init__(self, store: Store, clock: Clock, rng: random.Random):
+    def __init__(self, store: Store, clock: Clock, rng: Random):
         self.store = store
         self.clock = clock
         self.rng = rng

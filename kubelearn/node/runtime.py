@@ -15,7 +15,7 @@ it in ``Successfully pulled image ... in 0.4s (4.5s including waiting)``.
 from __future__ import annotations
 
 import ipaddress
-import random
+from random import Random  # seeded instances only: never the global generator
 from dataclasses import dataclass
 
 from kubelearn.node.registry import (DEFAULT_DOMAIN, Image, InvalidReference, Registry,
@@ -105,7 +105,7 @@ class IPAllocator:
 class ContainerRuntime:
     """Images, pulls and container ids of one node's runtime."""
 
-    def __init__(self, scheme: str, registry: Registry, rng: random.Random,
+    def __init__(self, scheme: str, registry: Registry, rng: Random,
                  preloaded: list[str] = ()):
         self.scheme = scheme              # "containerd" or "docker"
         self.registry = registry
