@@ -25,7 +25,8 @@ from kubelearn.api.selector import parse_selector
 from kubelearn.apiserver.errors import StatusError
 from kubelearn.grading.model import Outcome
 
-__all__ = ["exists", "absent", "field_equals", "label_equals", "label_absent", "no_controller",
+__all__ = ["exists", "absent", "field_equals", "label_equals", "label_absent", "has_annotation",
+           "no_controller",
            "count", "pod_running", "all_of", "parse_path"]
 
 _PATH_TOKEN = re.compile(r"""\.?([A-Za-z0-9_$-]+)|\[(\d+)\]|\["([^"]*)"\]|\['([^']*)'\]""")
@@ -234,6 +235,24 @@ def label_absent(kind: str, name: str, key: str, namespace: str = "default"):
         return Outcome(True, f'no label "{key}"', f'no label "{key}"',
                        f'{ref} has no label "{key}".')
     return _probe(check, f'{info.kind} "{name}" has no label "{key}"')
+
+
+def has_annotation(kind: str, name: str, key: str, namespace: str = "default"):
+    """Passes when the object carries the annotation ``key`` (any value)."""
+    info = _kind(kind)
+
+    def check(cluster) -> Outcome:
+        obj = _get(cluster, info, name, namespace)
+        if obj is None:
+            return Outcome(False, f"annotation {key}", "not found",
+                           f"{_not_found(cluster, info, name, namespace)}; the task asks for it "
+                           "to exist.")
+        ref = _ref(info, name, namespace)
+        if key in (obj["metadata"].get("annotations") or {}):
+            return Outcome(True, f"annotation {key}", "present", f"{ref} has the annotation {key}.")
+        return Outcome(False, f"annotation {key}", "absent",
+                       f"{ref} has no annotation {key}; the task expects it.")
+    return _probe(check, f'{info.kind} "{name}" has the annotation {key}')
 
 
 def no_controller(kind: str, name: str, namespace: str = "default"):

@@ -281,3 +281,26 @@ def test_real_cluster_counts_and_phases(cluster):
     outcome = pod_running("solo")(cluster)
     assert outcome.passed == (phase == "Running")
     assert outcome.actual.startswith(phase)
+
+
+def test_label_absent_has_annotation_and_no_controller_on_a_real_cluster():
+    from kubelearn.grading.checks import has_annotation, label_absent, no_controller
+
+    c = Cluster()
+    c.kubectl("label node worker-1 workload=apps")
+    assert label_absent("Node", "worker-2", "workload")(c) == Outcome(
+        True, 'no label "workload"', 'no label "workload"', 'Node "worker-2" has no label "workload".')
+    assert label_absent("Node", "worker-1", "workload")(c) == Outcome(
+        False, 'no label "workload"', "workload=apps",
+        'Node "worker-1" has the label workload=apps; the task asks to leave it without that '
+        "label.")
+    c.apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\n")
+    assert has_annotation("ConfigMap", "cfg", "kubectl.kubernetes.io/last-applied-configuration")(
+        c).passed
+    assert not has_annotation("ConfigMap", "kube-root-ca.crt",
+                              "kubectl.kubernetes.io/last-applied-configuration")(c).passed
+    coredns = c.kubectl("get pods -n kube-system -l k8s-app=kube-dns "
+                        "-o jsonpath={.items[0].metadata.name}").stdout
+    owned = no_controller("Pod", coredns, namespace="kube-system")(c)
+    assert not owned.passed and owned.actual.startswith("ReplicaSet/coredns-")
+    assert no_controller("ConfigMap", "cfg")(c).passed
