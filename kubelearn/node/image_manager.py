@@ -94,5 +94,11 @@ class ImageManager:
             when = min(when, retry_at)
         # The first retry is foreground, so settle() shows the back-off state;
         # the retries after it go on forever and must not keep settle() waiting.
-        self._at(worker, round(when, 3), self._next_container, f"retry {record.image}",
-                 background=not first)
+        self._at(worker, round(when, 3), lambda w: self._retry_container(w, record),
+                 f"retry {record.image}", background=not first)
+
+    def _retry_container(self, worker: PodWorker, record: ContainerRecord) -> None:
+        if worker.stage == "starting":
+            self._next_container(worker)
+        else:                       # a restart whose image could not be had
+            self._sync_restart(worker, record)

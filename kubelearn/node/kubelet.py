@@ -25,8 +25,15 @@ A ``Kubelet`` does what the real one does for a pod, on the simulated clock:
 
 Pulling images lives in ``image_manager``, static and mirror pods in
 ``mirror_pods`` (both mixed into ``Kubelet``), status shapes in ``podstatus``,
-the runtime in ``runtime``. Probes, restarts and CrashLoopBackOff, exec and logs
-build on the records kept here (``PodWorker``, ``ContainerRecord``).
+the runtime in ``runtime``, processes, exits, restarts and CrashLoopBackOff in
+``containers`` (what each process does comes from its image's app, ``apps``),
+probes in ``probes``.
+
+Teammates reach running containers through three functions of this module:
+``running_container`` (is there a live process, and what is it),
+``serve_http`` (one HTTP request answered by the container's app, logged, a
+crash route crashing it) and ``container_exited`` (a process ended); ``kubectl
+logs`` reads ``container_logs``.
 """
 from __future__ import annotations
 
@@ -34,10 +41,12 @@ from dataclasses import dataclass, field
 
 from kubelearn.clock import Timer
 from kubelearn.controllers.base import Controller
+from kubelearn.node.containers import ContainerLifecycle
 from kubelearn.node.image_manager import ImageManager
 from kubelearn.node.images import KUBEADM_PRELOADED, MINIKUBE_PRELOADED
 from kubelearn.node.mirror_pods import MirrorPods, is_static
 from kubelearn.node.podstatus import ConditionClock, ContainerRecord, build_status
+from kubelearn.node.probes import Prober
 from kubelearn.node.runtime import ContainerRuntime, IPAllocator
 
 COMPONENT = "kubelet"
@@ -66,7 +75,7 @@ class PodWorker:
         return self.namespace, self.name
 
 
-class Kubelet(ImageManager, MirrorPods):
+class Kubelet(ImageManager, MirrorPods, ContainerLifecycle, Prober):
     """The node agent of one node."""
 
     def __init__(self, manager: "KubeletManager", node: dict):
@@ -85,6 +94,7 @@ class Kubelet(ImageManager, MirrorPods):
                                         _preloaded_images(node))
         spec = node.get("spec") or {}
         self.ipam = IPAllocator(spec["podCIDR"]) if spec.get("podCIDR") else None
+        self.gateway_ip = _gateway(spec.get("podCIDR"))   # where probes come from
         self.node_ip = _internal_ip(node)
 
     def update_node(self, node: dict) -> None:
@@ -169,15 +179,21 @@ class Kubelet(ImageManager, MirrorPods):
 
     def _started(self, worker: PodWorker, record: ContainerRecord) -> None:
         pod = self._pod(worker)
-        if pod is None:
+        if pod is None or worker.stage == "terminating":
             return
+        restart = record.run is not None
         record.container_id = self.runtime.container_id()
         record.image_shown, record.image_id = self.runtime.image_fields(record.image)
         self._event(pod, record, "Normal", "Created", f"Created container: {record.name}")
         self._event(pod, record, "Normal", "Started", f"Started container {record.name}")
         record.state, record.reason, record.message = "running", "", ""
-        record.started_at = self.clock.now
-        record.ready = True   # no readiness probe: ready as soon as it runs
+        record.started_at, record.finished_at, record.exit_code = self.clock.now, None, None
+        if restart:
+            record.restart_count += 1
+        self._run_process(worker, pod, record)
+        if restart or worker.stage != "starting":
+            self._write_status(worker)
+            return
         worker.next_index += 1
         if worker.next_index < len(worker.containers):
             self._write_status(worker)
@@ -209,18 +225,15 @@ class Kubelet(ImageManager, MirrorPods):
             grace = pod["spec"].get("terminationGracePeriodSeconds", 30)
         last = 0.0
         for record in worker.containers:
+            record.timers = {}
             if record.state != "running":
                 continue
             self._event(pod, record, "Normal", "Killing", f"Stopping container {record.name}")
             image = self.manager.registry.resolve(record.image)
-            app = image.app if image is not None else {}
-            if app.get("on_sigterm") == "ignore":
-                stop, code = float(grace), 137
-            else:
-                span = app.get("stop_seconds")
-                stop = self.runtime.delay("stop", (span[0], span[1] - span[0]) if span else None)
-                stop, code = (stop, 0) if stop <= grace else (float(grace), 137)
+            stop, code = self._stop_time(image.app if image is not None else {}, grace)
             record.finished_at, record.exit_code = self.clock.now + stop, code
+            if record.run is not None:
+                record.run.finished_at = record.finished_at
             last = max(last, stop)
         self._after(worker, last, self._terminated, "stop containers")
 
@@ -283,11 +296,12 @@ class Kubelet(ImageManager, MirrorPods):
                            field_path=f"spec.containers{{{record.name}}}")
 
     def _after(self, worker: PodWorker, delay: float, step, what: str, *,
-               background: bool = False) -> None:
-        self._at(worker, round(self.clock.now + delay, 3), step, what, background=background)
+               background: bool = False) -> Timer:
+        return self._at(worker, round(self.clock.now + delay, 3), step, what,
+                        background=background)
 
     def _at(self, worker: PodWorker, when: float, step, what: str, *,
-            background: bool = False) -> None:
+            background: bool = False) -> Timer:
         def fire() -> None:
             if worker.stage != "gone":
                 worker.timers = [t for t in worker.timers if not t.cancelled and t is not timer]
@@ -297,6 +311,7 @@ class Kubelet(ImageManager, MirrorPods):
                                    label=f"kubelet {self.name}: {what} for "
                                          f"{worker.namespace}/{worker.name}")
         worker.timers.append(timer)
+        return timer
 
     def __repr__(self) -> str:
         return f"<Kubelet {self.name}: {len(self.workers)} pods>"
@@ -359,6 +374,104 @@ def _matters_to_kubelet(old: dict | None, new: dict) -> bool:
     return (old_spec.get("nodeName") != new_spec.get("nodeName")
             or bool(old["metadata"].get("deletionTimestamp"))
             != bool(new["metadata"].get("deletionTimestamp")))
+
+
+def _locate(cluster, namespace: str, pod: str, container: str):
+    """(kubelet, worker, record) of a container the kubelets run, or None."""
+    obj = cluster.api.store.get("Pod", namespace, pod)
+    node = (obj or {}).get("spec", {}).get("nodeName")
+    if not node:
+        return None
+    try:
+        kubelet = kubelet_for(cluster, node)
+    except (LookupError, KeyError):
+        return None
+    worker = kubelet.workers.get((namespace, pod))
+    if worker is None or worker.uid != obj["metadata"]["uid"]:
+        return None
+    for record in worker.containers:
+        if record.name == container:
+            return kubelet, worker, record
+    return None
+
+
+def running_container(cluster, namespace: str, pod: str, container: str) -> dict | None:
+    """The live process of a container, or None when it is not running: ``app`` (the
+    image's app data), ``image``, ``container_id``, ``started_at`` (simulated seconds),
+    ``restart_count``, ``ready``, ``pod_ip``, ``listens`` (TCP ports it accepts)."""
+    found = _locate(cluster, namespace, pod, container)
+    if found is None:
+        return None
+    _, worker, record = found
+    run = record.run
+    if record.state != "running" or run is None or worker.stage not in ("starting", "running"):
+        return None
+    return {"namespace": namespace, "pod": pod, "container": container, "image": record.image,
+            "app": run.app, "container_id": record.container_id, "started_at": run.started_at,
+            "restart_count": record.restart_count, "ready": record.ready,
+            "pod_ip": worker.pod_ip, "listens": list(run.plan.listens)}
+
+
+def container_exited(cluster, namespace: str, pod: str, container: str, exit_code: int,
+                     reason: str | None = "Error", log: str | None = None) -> bool:
+    """Record that a container's process ended (the kubelet then restarts it per
+    restartPolicy). ``reason`` defaults to Error, Completed for exit code 0; ``log`` is a
+    last line the process wrote. False when the container was not running."""
+    found = _locate(cluster, namespace, pod, container)
+    if found is None:
+        return False
+    kubelet, worker, record = found
+    if reason == "Error" and exit_code == 0:
+        reason = "Completed"
+    done = kubelet._process_exited(worker, record, exit_code, reason, log)
+    cluster.run_now()
+    return done
+
+
+def serve_http(cluster, namespace: str, pod: str, container: str, path: str, *,
+               method: str = "GET", client: str = "", port: int | None = None,
+               user_agent: str = "curl/8.5.0") -> dict | None:
+    """One HTTP request answered by the container's app: ``status``, ``content_type``,
+    ``body``; or ``{"crash": True, "exit_code": N}`` when the route crashed it; or None
+    when nothing listens there (connection refused). The app logs the request."""
+    found = _locate(cluster, namespace, pod, container)
+    if found is None:
+        return None
+    kubelet, worker, record = found
+    response = kubelet.serve_request(worker, record, path, method=method,
+                                     client=client or kubelet.gateway_ip,
+                                     user_agent=user_agent, port=port)
+    if response is not None and response.get("crash"):
+        cluster.run_now()
+    return response
+
+
+def container_logs(cluster, namespace: str, pod: str, container: str,
+                   previous: bool = False) -> list[tuple[float, str]] | None:
+    """The lines a container's current (or previous) run wrote, as (time, text); None
+    when the kubelet has no such run."""
+    found = _locate(cluster, namespace, pod, container)
+    if found is None:
+        return None
+    kubelet, _, record = found
+    run = record.previous_run if previous else record.run
+    return None if run is None else run.logs(kubelet.clock.now)
+
+
+def container_runs(cluster, namespace: str, pod: str, container: str) -> list:
+    """The runs of a container the kubelet still has logs of (current, then previous)."""
+    found = _locate(cluster, namespace, pod, container)
+    if found is None:
+        return []
+    record = found[2]
+    return [run for run in (record.run, record.previous_run) if run is not None]
+
+
+def _gateway(cidr: str | None) -> str:
+    if not cidr:
+        return ""
+    import ipaddress
+    return str(ipaddress.ip_network(cidr, strict=False).network_address + 1)
 
 
 def _internal_ip(node: dict) -> str:

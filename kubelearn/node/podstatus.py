@@ -46,6 +46,13 @@ class ContainerRecord:
     ready: bool = False
     restart_count: int = 0
     volume_mounts: list = field(default_factory=list)
+    started: bool | None = None     # None: no startup probe, started once running
+    last_terminated: dict | None = None   # lastState.terminated after a restart
+    run: object = None              # the live process (containers.ContainerRun)
+    previous_run: object = None     # the one before it (kubectl logs --previous)
+    backoff: tuple[float, float] = (0.0, 0.0)   # crash-loop back-off: (delay, last exit)
+    timers: dict = field(default_factory=dict)  # name -> Timer (exit, restart, probes)
+    probes: dict = field(default_factory=dict)  # probe type -> probes.ProbeState
 
     def status(self) -> dict:
         """One entry of ``status.containerStatuses``."""
@@ -54,11 +61,12 @@ class ContainerRecord:
             out["containerID"] = self.container_id
         out["image"] = self.image_shown or self.image
         out["imageID"] = self.image_id
-        out["lastState"] = {}
+        out["lastState"] = ({"terminated": dict(self.last_terminated)}
+                            if self.last_terminated else {})
         out["name"] = self.name
         out["ready"] = self.ready
         out["restartCount"] = self.restart_count
-        out["started"] = self.state == "running"
+        out["started"] = self.state == "running" and self.started is not False
         out["state"] = self._state()
         mounts = [_mount_status(m) for m in self.volume_mounts]
         if mounts:
@@ -93,14 +101,32 @@ def _mount_status(mount: dict) -> dict:
     return out
 
 
-def pod_phase(containers: list[ContainerRecord], terminal: bool) -> str:
-    """getPhase: Pending while any container waits, Running once all have started,
-    Succeeded/Failed once a pod that is finishing has stopped them all."""
-    if terminal and all(c.state == "terminated" for c in containers):
-        return "Succeeded" if all(not c.exit_code for c in containers) else "Failed"
-    if any(c.state == "waiting" for c in containers):
+def pod_phase(containers: list[ContainerRecord], terminal: bool,
+              restart_policy: str = "Always") -> str:
+    """getPhase (kubelet_pods.go): Pending while a container waits for its first start,
+    Running while any runs (or will be restarted), Succeeded/Failed once all have stopped
+    for good. A container waiting to be restarted counts as stopped."""
+    running = stopped = succeeded = waiting = 0
+    for c in containers:
+        if c.state == "running":
+            running += 1
+        elif c.state == "terminated":
+            stopped += 1
+            succeeded += not c.exit_code
+        elif c.last_terminated is not None:
+            stopped += 1
+            succeeded += not c.last_terminated.get("exitCode")
+        else:
+            waiting += 1
+    if waiting:
         return "Pending"
-    return "Running"
+    if running:
+        return "Running"
+    if terminal or restart_policy == "Never":
+        return "Succeeded" if stopped == succeeded else "Failed"
+    if restart_policy == "Always":
+        return "Running"
+    return "Succeeded" if stopped == succeeded else "Running"
 
 
 class ConditionClock:
@@ -126,7 +152,8 @@ def build_status(current: dict, *, containers: list[ContainerRecord], sandbox_re
     """The whole ``status`` the kubelet would write for this pod now."""
     old = current.get("status") or {}
     old_conds = {c.get("type"): c for c in old.get("conditions") or ()}
-    phase = pod_phase(containers, terminal)
+    phase = pod_phase(containers, terminal, (current.get("spec") or {}).get("restartPolicy",
+                                                                            "Always"))
     unready = [c.name for c in containers if not c.ready]
 
     def cond(type_: str, ok: bool, reason: str = "", message: str = "") -> dict:

@@ -1,0 +1,147 @@
+"""Tests for kubelearn.node.containers: exits, restarts, CrashLoopBackOff, the public API."""
+
+import pytest
+
+from kubelearn import Cluster
+from kubelearn.clock import parse_rfc3339
+from kubelearn.node.containers import CRASH_BACKOFF_INITIAL, CRASH_BACKOFF_MAX
+from kubelearn.node.kubelet import (container_exited, container_logs, running_container,
+                                    serve_http)
+
+
+def pod(name, image, container="c", policy="Always", **extra):
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default"},
+            "spec": {"restartPolicy": policy,
+                     "containers": [{"name": container, "image": image, **extra}]}}
+
+
+def status(c, name):
+    return c.api.get("Pod", name, "default")["status"]
+
+
+def reasons(c, name):
+    return [(e["reason"], e["message"]) for e in c.api.list("Event", "default")
+            if e["involvedObject"]["name"] == name]
+
+
+@pytest.fixture
+def c():
+    return Cluster()
+
+
+def test_busybox_sh_completes_then_crash_loops(c):
+    c.api.create(pod("bb", "busybox:1.36"))
+    c.settle()
+    cs = status(c, "bb")["containerStatuses"][0]
+    assert cs["state"]["waiting"]["reason"] == "CrashLoopBackOff"
+    uid = c.api.get("Pod", "bb", "default")["metadata"]["uid"]
+    assert cs["state"]["waiting"]["message"] == (
+        f"back-off 10s restarting failed container=c pod=bb_default({uid})")
+    assert cs["restartCount"] == 1
+    last = cs["lastState"]["terminated"]
+    assert (last["reason"], last["exitCode"]) == ("Completed", 0)
+    assert set(last) == {"containerID", "exitCode", "finishedAt", "reason", "startedAt"}
+    assert status(c, "bb")["phase"] == "Running"
+    assert ("BackOff", f"Back-off restarting failed container c in pod bb_default({uid})") \
+        in reasons(c, "bb")
+    assert ("Pulled", 'Container image "busybox:1.36" already present on machine') \
+        in reasons(c, "bb")
+    assert c.kubectl("get pod bb").stdout.splitlines()[1].split()[2] == "CrashLoopBackOff"
+
+
+def test_back_off_doubles_and_is_capped(c):
+    c.api.create(pod("bb", "busybox:1.36"))
+    c.settle()
+    starts = []
+    for _ in range(90):
+        c.advance(10)
+        cs = status(c, "bb")["containerStatuses"][0]
+        if cs["restartCount"] > len(starts) + 1:
+            starts.append(parse_rfc3339(cs["lastState"]["terminated"]["startedAt"]))
+    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    # 10, 20, 40, 80, 160, 300, 300: each restart waits at least the back-off, at most
+    # one resync (10-15 s) later
+    for gap, wanted in zip(gaps, [20, 40, 80, 160, 300, 300]):
+        assert wanted <= gap <= wanted + 16
+    assert CRASH_BACKOFF_INITIAL == 10 and CRASH_BACKOFF_MAX == 300
+
+
+def test_restart_policy_never_and_on_failure(c):
+    c.api.create(pod("done", "busybox:1.36", policy="Never"))
+    c.api.create(pod("fail", "busybox:1.36", policy="Never", command=["sh", "-c", "exit 2"]))
+    c.api.create(pod("ok", "busybox:1.36", policy="OnFailure"))
+    c.settle()
+    assert status(c, "done")["phase"] == "Succeeded"
+    assert status(c, "fail")["phase"] == "Failed"
+    assert status(c, "fail")["containerStatuses"][0]["state"]["terminated"]["exitCode"] == 2
+    assert status(c, "ok")["phase"] == "Succeeded"
+    assert c.kubectl("get pod done").stdout.split()[7] == "Completed"
+
+
+def test_sleep_runs_then_exits(c):
+    c.api.create(pod("s", "busybox:1.36", command=["sleep", "30"]))
+    c.settle()
+    assert "running" in status(c, "s")["containerStatuses"][0]["state"]
+    c.advance(29)
+    assert "running" in status(c, "s")["containerStatuses"][0]["state"]
+    c.advance(4)                      # exits at 30 s, restarted at the next sync
+    cs = status(c, "s")["containerStatuses"][0]
+    assert cs["restartCount"] == 1 and "running" in cs["state"]
+
+
+def test_error_route_crashes_and_restarts_with_logs(c):
+    c.api.create(pod("h", "kubelearn/hello:1", container="hello"))
+    c.settle()
+    assert running_container(c, "default", "h", "hello")["restart_count"] == 0
+    assert serve_http(c, "default", "h", "hello", "/")["status"] == 200
+    assert serve_http(c, "default", "h", "hello", "/error")["crash"] is True
+    assert running_container(c, "default", "h", "hello") is None
+    cs = status(c, "h")["containerStatuses"][0]
+    assert (cs["state"]["terminated"]["reason"], cs["state"]["terminated"]["exitCode"]) == (
+        "Error", 1)
+    c.settle()
+    info = running_container(c, "default", "h", "hello")
+    assert info["restart_count"] == 1 and info["listens"] == [8080]
+    previous = [text for _, text in container_logs(c, "default", "h", "hello", previous=True)]
+    assert previous[-1] == "panic: /error was requested, exiting"
+    assert previous[1].endswith("GET / 200 from 10.244.1.1")
+
+
+def test_container_exited_api(c):
+    c.api.create(pod("h", "kubelearn/hello:1", container="hello"))
+    c.settle()
+    assert container_exited(c, "default", "h", "hello", 0) is True
+    assert status(c, "h")["containerStatuses"][0]["state"]["terminated"]["reason"] == "Completed"
+    assert container_exited(c, "default", "h", "hello", 1) is False    # not running now
+    assert container_exited(c, "default", "nope", "hello", 1) is False
+
+
+def test_restarts_column_shows_time_since_last_exit(c):
+    c.api.create(pod("bb", "busybox:1.36"))
+    c.settle()
+    c.advance(25)
+    row = c.kubectl("get pod bb").stdout.splitlines()[1]
+    assert "(" in row and "ago)" in row
+
+
+def test_always_pull_policy_pulls_again_on_restart(c):
+    c.api.create(pod("bb", "busybox", ))          # :latest -> Always
+    c.settle()
+    pulls = [m for r, m in reasons(c, "bb") if r == "Pulling"]
+    assert pulls == ['Pulling image "busybox"'] * 1 and any(
+        m.startswith('Successfully pulled image "busybox"') for r, m in reasons(c, "bb"))
+    c.advance(15)
+    assert [r for r, _ in reasons(c, "bb")].count("Pulling") == 1     # counted again
+    ev = [e for e in c.api.list("Event", "default") if e["reason"] == "Pulling"][0]
+    assert ev["count"] >= 2
+
+
+def test_two_runs_print_the_same():
+    def scenario():
+        c = Cluster()
+        c.kubectl("create deployment bb --image=busybox:1.36")
+        c.kubectl("create deployment h --image=kubelearn/hello:3")
+        c.settle()
+        c.advance(200)
+        return c.kubectl("get pods").stdout + c.kubectl("get events").stdout
+    assert scenario() == scenario()
