@@ -129,6 +129,10 @@ class Store:
     def watch(self, callback: Callable[[WatchEvent], None]) -> None:
         self._watchers.append(callback)
 
+    def unwatch(self, callback: Callable[[WatchEvent], None]) -> None:
+        """Stop calling ``callback`` (a client watch that ends, e.g. ``rollout status``)."""
+        self._watchers.remove(callback)
+
     def _notify(self, event: WatchEvent) -> None:
         for callback in self._watchers:
             callback(event)

@@ -10,7 +10,8 @@ import shlex
 
 from kubelearn.apiserver.errors import StatusError
 from kubelearn.kubectl import (cmd_apply, cmd_config, cmd_create, cmd_delete, cmd_describe,
-                               cmd_get, cmd_info, cmd_label)
+                               cmd_get, cmd_info, cmd_label, cmd_rollout, cmd_workloads)
+from kubelearn.kubectl import cmd_logs
 from kubelearn.kubectl.command import Command, Invocation, render_problems
 from kubelearn.kubectl.flags import GLOBAL_FLAGS, parse
 from kubelearn.kubectl.result import KubectlError, KubectlResult
@@ -27,11 +28,26 @@ COMMANDS = {c.name: c for c in (
     Command("version", cmd_info.VERSION_FLAGS, cmd_info.run_version),
     Command("cluster-info", cmd_info.CLUSTER_INFO_FLAGS, cmd_info.run_cluster_info),
     Command("config", cmd_config.FLAGS, cmd_config.run),
+    Command("logs", cmd_logs.FLAGS, cmd_logs.run),
+    Command("expose", cmd_workloads.EXPOSE_FLAGS, cmd_workloads.run_expose),
+    Command("scale", cmd_workloads.SCALE_FLAGS, cmd_workloads.run_scale),
+    Command("set", (), None),
+    Command("rollout", (), None),
 )}
+
+# Verbs with cobra subcommands that have their own flags (``rollout undo
+# --to-revision``): the subcommand's flags replace the verb's, and pflag's
+# errors name it (``See 'kubectl rollout undo --help' for usage.``). A verb whose
+# Command has no ``run`` (set, rollout) exists only through its subcommands.
+SUBCOMMANDS = {
+    "create": cmd_create.subcommands,
+    "set": lambda: cmd_workloads.SET_COMMANDS,
+    "rollout": lambda: cmd_rollout.COMMANDS,
+}
 
 # Real kubectl verbs kubelearn has not built yet: they fail with a clear message
 # instead of "unknown command".
-NOT_YET = ("run", "expose", "scale", "set", "rollout", "logs", "exec", "edit", "patch",
+NOT_YET = ("run", "exec", "edit", "patch",
            "replace", "wait", "port-forward", "top", "cordon", "uncordon", "drain", "taint",
            "explain", "autoscale", "attach", "cp", "proxy", "diff", "kustomize", "auth",
            "certificate", "debug", "events", "plugin", "completion", "options", "alpha",
@@ -76,9 +92,17 @@ def run(cluster, command: str | list[str], stdin: str | None = None,
     if verb == "create" and words and words[0] in cmd_create.NOT_YET:
         # before flag parsing: their own flags (--image, ...) are unknown here
         return KubectlResult("", cmd_create.not_yet_message(words[0]) + "\n", 1)
+    name = verb
+    if verb in SUBCOMMANDS:
+        sub, sub_rest = _split_verb(rest)
+        found = SUBCOMMANDS[verb]().get(sub) if sub is not None else None
+        if found is not None:
+            spec, rest, name = found, sub_rest, found.name
+        elif spec.run is None:
+            return KubectlResult("", _unknown_subcommand(verb, sub), 1)
     try:
-        parsed = parse(rest, list(spec.flags) + GLOBAL_FLAGS, verb)
-        inv = _invocation(cluster, verb, parsed, stdin, cwd)
+        parsed = parse(rest, list(spec.flags) + GLOBAL_FLAGS, name)
+        inv = _invocation(cluster, name, parsed, stdin, cwd)
         spec.run(inv)
     except KubectlError as err:
         return KubectlResult("", err.message + "\n", err.exit_code)
@@ -122,6 +146,13 @@ def _invocation(cluster, verb, parsed, stdin, cwd) -> Invocation:
     kwargs = {"cwd": cwd} if cwd else {}
     return Invocation(cluster, verb, parsed, namespace, parsed.given("namespace"), stdin,
                       **kwargs)
+
+
+def _unknown_subcommand(verb: str, sub: str | None) -> str:
+    if sub is None:       # real kubectl prints the verb's help here
+        names = "|".join(SUBCOMMANDS[verb]())
+        return f"error: kubelearn needs a subcommand: kubectl {verb} {names}\n"
+    return f'error: unknown command "{sub}"\nSee \'kubectl {verb} -h\' for help and examples\n'
 
 
 def _unknown_command(verb: str) -> str:

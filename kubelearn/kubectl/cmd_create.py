@@ -28,10 +28,17 @@ FLAGS = (
 
 
 # ``kubectl create`` generators kubelearn has not built yet.
-NOT_YET = ("clusterrole", "clusterrolebinding", "cronjob", "cj", "deployment", "deploy", "ingress",
-           "ing", "job", "poddisruptionbudget", "pdb", "priorityclass", "pc", "quota",
-           "resourcequota", "role", "rolebinding", "service", "svc", "serviceaccount", "sa",
-           "token")
+NOT_YET = ("clusterrole", "clusterrolebinding", "cronjob", "cj", "ingress", "ing", "job",
+           "poddisruptionbudget", "pdb", "priorityclass", "pc", "quota", "resourcequota", "role",
+           "rolebinding", "service", "svc", "serviceaccount", "sa", "token")
+
+
+def subcommands() -> dict:
+    """Generators that are cobra subcommands with flags of their own
+    (``create deployment --image``); ``kubectl`` dispatches to them directly."""
+    from kubelearn.kubectl.cmd_workloads import CREATE_DEPLOYMENT
+
+    return {"deployment": CREATE_DEPLOYMENT, "deploy": CREATE_DEPLOYMENT}
 
 
 def not_yet_message(generator: str) -> str:
