@@ -15,9 +15,23 @@ from typing import Callable
 EPOCH = datetime(2025, 6, 2, 9, 0, 0, tzinfo=timezone.utc)
 
 
+_RFC3339: dict[int, str] = {}
+_RFC3339_CACHE_SIZE = 4096
+
+
 def rfc3339(t: float) -> str:
-    """``2025-06-02T09:00:05Z`` — how metadata timestamps are serialised."""
-    return (EPOCH + timedelta(seconds=int(t))).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """``2025-06-02T09:00:05Z`` — how metadata timestamps are serialised.
+
+    Every write stamps the same few seconds over and over (an Event has three
+    timestamps), so the text is cached per whole second."""
+    second = int(t)
+    text = _RFC3339.get(second)
+    if text is None:
+        if len(_RFC3339) >= _RFC3339_CACHE_SIZE:
+            _RFC3339.clear()
+        text = _RFC3339[second] = (EPOCH + timedelta(seconds=second)).strftime(
+            "%Y-%m-%dT%H:%M:%SZ")
+    return text
 
 
 def rfc3339_micro(t: float) -> str:

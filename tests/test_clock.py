@@ -168,3 +168,15 @@ def test_rfc1123z_names_the_same_instant_as_rfc3339(seconds):
 
 def test_parse_rfc3339_before_the_epoch_is_negative():
     assert parse_rfc3339("2025-06-02T08:59:00Z") == -60
+
+
+def test_rfc3339_cache_answers_as_the_formatter_does(monkeypatch):
+    from datetime import timedelta
+
+    import kubelearn.clock as clock
+
+    monkeypatch.setattr(clock, "_RFC3339_CACHE_SIZE", 8)
+    for t in [0, 0.9, 1, 59.5, 60, -0.5, 3600 * 25 + 0.1, 1, 0.2] * 3:
+        expected = (EPOCH + timedelta(seconds=int(t))).strftime("%Y-%m-%dT%H:%M:%SZ")
+        assert rfc3339(t) == expected
+    assert len(clock._RFC3339) <= 8

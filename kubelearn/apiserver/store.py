@@ -103,12 +103,17 @@ class Store:
         """Insert or replace ``obj`` (whose metadata already carries its new
         resourceVersion) and notify watchers."""
         key = object_key(obj)
-        old = self._objects[kind].get(key)
-        if old is not None:
+        objects = self._objects[kind]
+        old = objects.get(key)
+        # Most writes (status, binding, an event counted again) leave the labels and
+        # owners alone: then the label and owner postings already hold this key.
+        reindex = old is None or not _same_index_entries(old["metadata"], obj["metadata"])
+        if old is not None and reindex:
             self._unindex(kind, key, old)
-        self._objects[kind][key] = obj
+        objects[key] = obj
         self._by_namespace[(kind, key[0])][key[1]] = obj
-        self._index(kind, key, obj)
+        if reindex:
+            self._index(kind, key, obj)
         event = WatchEvent("ADDED" if old is None else "MODIFIED", kind, obj, old)
         self._notify(event)
         return event
@@ -153,6 +158,16 @@ class Store:
             _discard(self._by_label_key, (kind, label), key)
         for uid in _owner_uids(meta):
             _discard(self._by_owner, uid, (kind, *key))
+
+
+def _same_index_entries(old: dict, new: dict) -> bool:
+    """True when two versions of an object's metadata index the same way."""
+    if old is new:
+        return True
+    labels, refs = old.get("labels"), old.get("ownerReferences")
+    new_labels, new_refs = new.get("labels"), new.get("ownerReferences")
+    return (labels is new_labels or (labels or {}) == (new_labels or {})) \
+        and (refs is new_refs or (refs or []) == (new_refs or []))
 
 
 def _owner_uids(meta: dict) -> Iterable[str]:

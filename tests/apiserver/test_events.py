@@ -142,3 +142,55 @@ def test_events_for_ignores_a_previous_object_of_the_same_name(api, recorder):
     new = configmap(api)
     recorder.record(new, "Normal", "New", "new", "c")
     assert [e["reason"] for e in events_for(api, new)] == ["New"]
+
+
+# -- the trusted internal write path ------------------------------------------------
+
+class _AdmittedRecorder(EventRecorder):
+    """The recorder as it was before the trusted path: every event through full admission."""
+
+    def _create(self, event):
+        return self._write(self.api.create, event)
+
+    def _count_again(self, current, changes):
+        return self._write(self.api.update, {**current, **changes})
+
+
+def _record_all(recorder_cls):
+    import json
+
+    api = APIServer(Store(), Clock(), random.Random(0))
+    for ns in ("default", "dev"):
+        api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
+    recorder = recorder_cls(api)
+    pod = configmap(api, "web", "dev")
+    node = api.create({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "worker-1"}})
+    recorder.record(pod, "Normal", "Pulling", 'Pulling image "nginx"', "kubelet",
+                    host="worker-1", field_path="spec.containers{web}")
+    recorder.record(node, "Normal", "Starting", "", "kubelet", host="worker-1")
+    recorder.record(pod, "Warning", "FailedScheduling", "0/3 nodes are available: x.",
+                    "default-scheduler")
+    api.clock.now = 12.5
+    recorder.record(pod, "Warning", "FailedScheduling", "0/3 nodes are available: x.",
+                    "default-scheduler")
+    recorder.record(node, "Normal", "Starting", "", "kubelet", host="worker-1")
+    return json.dumps([api.list("Event"), api.store.resource_version])
+
+
+def test_trusted_events_are_stored_exactly_as_admission_stores_them():
+    """Same objects, same key order, same resourceVersions, uids and counts."""
+    assert _record_all(EventRecorder) == _record_all(_AdmittedRecorder)
+
+
+def test_an_event_name_that_fails_validation_is_dropped_as_before(api, recorder):
+    long_name = "a" * 240
+    obj = configmap(api, long_name)
+    recorder.record(obj, "Normal", "Created", "made", "kubelet")
+    assert api.list("Event", "default") == []
+
+
+def test_events_into_a_terminating_namespace_are_dropped(api, recorder):
+    obj = configmap(api, "web", "dev")
+    api.delete("Namespace", "dev")
+    recorder.record(obj, "Normal", "Created", "made", "kubelet")
+    assert api.list("Event", "dev") == []

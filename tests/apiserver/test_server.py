@@ -593,3 +593,57 @@ def test_a_created_pod_reports_its_qos_class(api):
     assert p["status"]["qosClass"] == "Guaranteed"     # requests default to the limits
     b = api.create(pod("b", resources={"requests": {"cpu": "250m"}}))
     assert b["status"]["qosClass"] == "Burstable"
+
+
+# -- the trusted internal write path and no-op detection ------------------------------
+
+def test_create_built_stores_what_create_stores():
+    import json
+
+    def run(verb):
+        api = make_api()
+        event = {"kind": "Event", "apiVersion": "v1",
+                 "metadata": {"name": "web.1", "namespace": "dev"},
+                 "involvedObject": {"kind": "Pod", "namespace": "dev", "name": "web"},
+                 "reason": "Created", "message": "made", "source": {"component": "kubelet"},
+                 "firstTimestamp": None, "lastTimestamp": None, "count": 1, "type": "Normal",
+                 "eventTime": None, "reportingComponent": "kubelet", "reportingInstance": ""}
+        stored = api.create(event) if verb == "create" else \
+            api.create_built(api.info_for(event), event)
+        return json.dumps([stored, api.store.resource_version])
+
+    assert run("create_built") == run("create")
+
+
+def test_create_built_keeps_the_namespace_and_name_checks(api):
+    from kubelearn.api.kinds import kind_info
+
+    event = {"kind": "Event", "apiVersion": "v1", "metadata": {"name": "e", "namespace": "nope"}}
+    with pytest.raises(StatusError) as err:
+        api.create_built(kind_info("Event"), event)
+    assert err.value.message == 'namespaces "nope" not found'
+    api.create_built(kind_info("Event"), {**event, "metadata": {"name": "e", "namespace": "dev"}})
+    with pytest.raises(StatusError) as err:
+        api.create_built(kind_info("Event"), {**event, "metadata": {"name": "e",
+                                                                     "namespace": "dev"}})
+    assert err.value.message == 'events "e" already exists'
+
+
+def test_update_built_writes_only_a_change(api):
+    cm = api.create(configmap("cfg", "dev", {"a": "1"}))
+    assert api.update_built(cm, {"data": {"a": "1"}}) is cm
+    changed = api.update_built(cm, {"data": {"a": "2"}})
+    assert changed["data"] == {"a": "2"}
+    assert int(changed["metadata"]["resourceVersion"]) > int(cm["metadata"]["resourceVersion"])
+
+
+def test_a_write_equal_but_for_its_resource_version_changes_nothing(api, events):
+    cm = api.create(configmap("cfg", "dev", {"a": "1"}))
+    before = len(events)
+    stale = {**cm, "metadata": {**cm["metadata"], "resourceVersion": "999"}}
+    assert api.write_metadata(cm, stale["metadata"]) is cm
+    ns = api.get("Namespace", "dev")
+    assert api.update_status(copy.deepcopy(ns)) is ns
+    assert len(events) == before
+    labelled = api.write_metadata(cm, {**cm["metadata"], "labels": {"x": "y"}})
+    assert labelled["metadata"]["labels"] == {"x": "y"} and len(events) == before + 1

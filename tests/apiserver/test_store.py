@@ -246,3 +246,27 @@ def test_list_returns_a_new_list_each_time(store):
     first = store.list("Pod", "default")
     first.clear()
     assert len(store.list("Pod", "default")) == 3
+
+
+def test_a_write_that_keeps_labels_and_owners_keeps_the_indexes(store):
+    store.put("Pod", pod("new", labels={"app": "web"}, owners=["rs1"]))
+    status_only = {**pod("new", labels={"app": "web"}, owners=["rs1"], rv="2"),
+                   "status": {"phase": "Running"}}
+    store.put("Pod", status_only)
+    assert names(store.list("Pod", "default", parse_selector("app=web"))) == [
+        ("default", "new"), ("default", "z")]
+    assert store.list("Pod", "default", parse_selector("app=web"))[0] is status_only
+    assert store.dependents("uid-rs1") == [("Pod", "default", "new")]
+
+
+def test_a_write_that_changes_labels_or_owners_moves_the_index_entries(store):
+    store.put("Pod", pod("new", labels={"app": "web"}, owners=["rs1"]))
+    store.put("Pod", pod("new", labels={"app": "cache"}, owners=["rs2"], rv="2"))
+    assert names(store.list("Pod", "default", parse_selector("app=web"))) == [("default", "z")]
+    assert names(store.list("Pod", "default", parse_selector("app=cache"))) == [
+        ("default", "new")]
+    assert store.dependents("uid-rs1") == []
+    assert store.dependents("uid-rs2") == [("Pod", "default", "new")]
+    store.put("Pod", pod("new", rv="3"))          # labels and owners gone
+    assert store.list("Pod", "default", parse_selector("app=cache")) == []
+    assert store.dependents("uid-rs2") == []
