@@ -34,6 +34,24 @@ class SettleReport:
                 + ", ".join(self.pending))
 
 
+class class_or_instance:
+    """A method that is one function on the class and another on an instance.
+
+    ``Cluster.minikube(seed=0)`` must stay the constructor the course starts with,
+    while ``c.minikube("service web")`` reads like the ``minikube`` command line
+    run against ``c``. Looked up on the class it binds ``on_class`` to the class
+    (a classmethod); looked up on an instance it binds ``on_instance`` to it."""
+
+    def __init__(self, on_class, on_instance):
+        self.on_class, self.on_instance = on_class, on_instance
+        self.__doc__ = on_class.__doc__
+
+    def __get__(self, obj, objtype=None):
+        if obj is None:
+            return self.on_class.__get__(objtype, type(objtype))
+        return self.on_instance.__get__(obj, objtype)
+
+
 class Cluster:
     """An in-memory Kubernetes cluster driven by simulated time."""
 
@@ -54,6 +72,7 @@ class Cluster:
         self.name = self.profile.cluster_name
         self.ca_bundle = bootstrap.ca_bundle(self.rng)
         self.registry = Registry()      # the images kubelets can pull (registry.push adds one)
+        self.stopped_nodes: dict[str, float] = {}   # node -> when it stopped (stop_node)
         self.controllers = default_controllers(self)
         self._routes: dict[str, list] = {}
         for ctrl in self.controllers:
@@ -65,10 +84,24 @@ class Cluster:
             bootstrap.boot(self)
         self.kubeconfig.register(self)
 
-    @classmethod
-    def minikube(cls, *, seed: int = 0) -> "Cluster":
+    def _new_minikube(cls, *, seed: int = 0) -> "Cluster":
         """A single-node cluster named ``minikube``, as ``minikube start`` makes."""
         return cls(seed=seed, flavour="minikube")
+
+    def _run_minikube(self, command: str | None = None):
+        """Run a minikube command against this cluster (``c.minikube("service web --url")``):
+        a result with ``stdout``, ``stderr`` and ``exit_code`` that prints like a terminal.
+        See ``kubelearn.cloud.minikube`` for the commands and the driver they assume."""
+        if command is None:
+            raise TypeError('c.minikube(command) runs a minikube command on this cluster, e.g. '
+                            'c.minikube("service web"); Cluster.minikube() builds a new one')
+        from kubelearn.cloud.minikube import run
+
+        return run(self, command)
+
+    # ``Cluster.minikube()`` on the class builds a minikube cluster (``minikube start``);
+    # ``c.minikube("ip")`` on a cluster runs a minikube command against it.
+    minikube = class_or_instance(_new_minikube, _run_minikube)
 
     # -- running ---------------------------------------------------------
     def _dispatch(self, event: WatchEvent) -> None:
@@ -144,6 +177,46 @@ class Cluster:
             raise errors.StatusError(404, "NotFound",
                                      f'the server doesn\'t have a resource type "{kind}"')
         return ObjectView(self.api.get(info, name, namespace if info.namespaced else ""))
+
+    def http_get(self, url: str):
+        """``GET url`` from the learner's machine: a node port
+        (``http://192.168.49.2:31000/``), a cluster IP, a LoadBalancer's EXTERNAL-IP or a
+        ``localhost`` port a minikube tunnel opened. Returns a response with ``status``,
+        ``text``, ``headers`` and ``pod`` (who answered); raises a ``ConnectionError``
+        (``kubelearn.network.http``) when nothing answers, worded as curl words it."""
+        from kubelearn.network.http import request
+
+        return request(self, "GET", url)
+
+    def http_post(self, url: str, data: str | bytes | None = None):
+        """``POST url`` with ``data``; otherwise like ``http_get``."""
+        from kubelearn.network.http import request
+
+        return request(self, "POST", url, data)
+
+    def stop_node(self, name: str) -> None:
+        """Stop a node (power it off): its kubelet stops running pods and posting status.
+        The node-lifecycle controller marks it NotReady after the grace period and its
+        pods are evicted once their 300 s toleration runs out."""
+        from kubelearn.controllers.nodelifecycle import stop_kubelet
+
+        self.api.get("Node", name)          # NotFound for a node that does not exist
+        if name in self.stopped_nodes:
+            return
+        self.stopped_nodes[name] = self.clock.now
+        stop_kubelet(self, name)
+        self.run_now()
+
+    def start_node(self, name: str) -> None:
+        """Start a stopped node again: its kubelet posts Ready, the taints go and the
+        deletions of its evicted pods complete."""
+        from kubelearn.controllers.nodelifecycle import start_kubelet
+
+        self.api.get("Node", name)
+        if self.stopped_nodes.pop(name, None) is None:
+            return
+        start_kubelet(self, name)
+        self.run_now()
 
     def diagram(self):
         """A graphviz diagram of the control plane, the nodes and their pods."""

@@ -3,8 +3,8 @@
 ``default_controllers`` lists them in the fixed order the cluster runs them,
 which (with the FIFO work queues) makes every run take the same steps: the
 kube-controller-manager's controllers (namespace, garbage collector,
-deployment, replicaset, daemonset, endpoints), then kube-scheduler, then the
-kubelets of all nodes.
+deployment, replicaset, daemonset, endpoints, service, node-lifecycle), then
+kube-scheduler, then the kubelets of all nodes.
 """
 from __future__ import annotations
 
@@ -15,11 +15,14 @@ def default_controllers(cluster) -> list:
     from kubelearn.controllers.endpoints import EndpointsController
     from kubelearn.controllers.garbagecollector import GarbageCollector
     from kubelearn.controllers.namespace import NamespaceController
+    from kubelearn.controllers.nodelifecycle import NodeLifecycleController
     from kubelearn.controllers.replicaset import ReplicaSetController
     from kubelearn.controllers.scheduler import Scheduler
+    from kubelearn.controllers.service import ServiceController
     from kubelearn.node.kubelet import KubeletManager
 
     return [NamespaceController(cluster), GarbageCollector(cluster),
             DeploymentController(cluster), ReplicaSetController(cluster),
             DaemonSetController(cluster), EndpointsController(cluster),
-            Scheduler(cluster), KubeletManager(cluster)]
+            ServiceController(cluster), NodeLifecycleController(cluster), Scheduler(cluster),
+            KubeletManager(cluster)]

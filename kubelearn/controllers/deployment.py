@@ -4,7 +4,8 @@ The steps and names follow upstream's ``syncDeployment``:
 
 1. ``get_replica_sets_for_deployment``: claim the ReplicaSets the selector takes.
 2. a paused Deployment, or one whose ``spec.replicas`` changed, is only scaled
-   (``sync`` / ``scale``);
+   (``sync`` / ``scale``, proportionally during a RollingUpdate); a
+   ``deprecated.deployment.rollback.to`` annotation is a ``rollback``;
 3. otherwise the strategy rolls out: ``get_new_replica_set`` finds the
    ReplicaSet whose template equals the Deployment's (ignoring the
    ``pod-template-hash`` label) or creates ``<name>-<hash>`` with that label
@@ -14,16 +15,12 @@ The steps and names follow upstream's ``syncDeployment``:
    conditions with upstream's reasons and messages.
 
 As upstream splits the controller over files, so does kubelearn: this module
-has the event handlers, ``sync_deployment`` and the strategies;
-``deployment_sync`` the shared steps (sync.go), ``deployment_progress`` the
-Progressing verdict (progress.go), ``deployment_util`` the helpers (util/).
-
-Both strategies currently use ``rollout_recreate``: old ReplicaSets are
-scaled to 0, their pods are waited for, then the new ReplicaSet is scaled up.
-For the first rollout (no old ReplicaSets) this is exactly what RollingUpdate
-does; pacing a RollingUpdate by ``maxSurge``/``maxUnavailable``
-(``rollout_rolling``'s own steps, proportional scaling) comes with the
-chapter-2 work.
+has the event handlers, ``sync_deployment`` and ``rollout_recreate``
+(recreate.go); ``deployment_rolling`` the RollingUpdate steps (rolling.go),
+``deployment_rollback`` the annotation-driven rollback (rollback.go),
+``deployment_sync`` the shared steps and proportional scaling (sync.go),
+``deployment_progress`` the Progressing verdict (progress.go),
+``deployment_util`` the helpers (util/).
 """
 from __future__ import annotations
 
@@ -33,10 +30,12 @@ from kubelearn.controllers import deployment_util as util
 from kubelearn.controllers.base import Controller
 from kubelearn.controllers.controller_utils import claim
 from kubelearn.controllers.deployment_progress import ProgressMixin
+from kubelearn.controllers.deployment_rollback import RollbackMixin, get_rollback_to
+from kubelearn.controllers.deployment_rolling import RollingMixin
 from kubelearn.controllers.deployment_sync import COMPONENT, SyncMixin
 
 
-class DeploymentController(SyncMixin, ProgressMixin, Controller):
+class DeploymentController(SyncMixin, ProgressMixin, RollingMixin, RollbackMixin, Controller):
     name = COMPONENT
     watches = ("Deployment", "ReplicaSet", "Pod")
 
@@ -114,7 +113,11 @@ class DeploymentController(SyncMixin, ProgressMixin, Controller):
             new_rs, old_rss = self.get_all_replica_sets_and_sync_revision(d, rs_list, False)
             return self.sync_status(old_rss + [new_rs], new_rs, d)
         d = self.check_paused_conditions(d)
-        if d["spec"].get("paused") or self.is_scaling_event(d, rs_list):
+        if d["spec"].get("paused"):
+            return self.sync(d, rs_list)
+        if get_rollback_to(d) is not None:
+            return self.rollback(d, rs_list)
+        if self.is_scaling_event(d, rs_list):
             return self.sync(d, rs_list)
         if (d["spec"].get("strategy") or {}).get("type") == "Recreate":
             return self.rollout_recreate(d, rs_list)
@@ -126,11 +129,6 @@ class DeploymentController(SyncMixin, ProgressMixin, Controller):
         return claim(self.api, d, candidates, selector.matches)
 
     # -- strategies ------------------------------------------------------------
-    def rollout_rolling(self, d: dict, rs_list: list[dict]) -> float | None:
-        """RollingUpdate. Pacing by maxSurge/maxUnavailable comes with chapter 2; until
-        then a template change replaces the pods as Recreate does."""
-        return self.rollout_recreate(d, rs_list)
-
     def rollout_recreate(self, d: dict, rs_list: list[dict]) -> float | None:
         """rolloutRecreate: old ReplicaSets to 0, wait for their pods, then the new one up."""
         new_rs, old_rss = self.get_all_replica_sets_and_sync_revision(d, rs_list, False)

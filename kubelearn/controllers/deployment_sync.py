@@ -134,7 +134,9 @@ class SyncMixin:
         return self.sync_status(old_rss + [new_rs], new_rs, d)
 
     def scale(self, d: dict, new_rs: dict | None, old_rss: list[dict]) -> None:
-        """scale: the one active (or newest) ReplicaSet takes ``spec.replicas``."""
+        """scale: the one active (or newest) ReplicaSet takes ``spec.replicas``; during a
+        RollingUpdate the change is shared out in proportion to each active ReplicaSet's
+        size (proportional scaling), the leftover going to the largest one."""
         target = find_active_or_latest(new_rs, old_rss)
         if target is not None:
             if util.replicas_of(target) != util.replicas_of(d):
@@ -143,9 +145,44 @@ class SyncMixin:
         if new_rs is not None and is_saturated(d, new_rs):
             for old in util.filter_active(old_rss):
                 self.scale_replica_set_and_record_event(old, 0, d)
+            return
+        if not util.is_rolling_update(d):
+            return
+        active = util.filter_active(old_rss + [new_rs])
+        allowed = util.replicas_of(d) + util.max_surge(d) if util.replicas_of(d) > 0 else 0
+        to_add = allowed - util.spec_replicas(active)
+        operation = ""
+        if to_add > 0:      # ReplicaSetsBySizeNewer
+            active.sort(key=util.by_creation, reverse=True)
+            active.sort(key=util.replicas_of, reverse=True)
+            operation = "up"
+        elif to_add < 0:    # ReplicaSetsBySizeOlder
+            active.sort(key=util.by_creation)
+            active.sort(key=util.replicas_of, reverse=True)
+            operation = "down"
+        added = 0
+        sizes = []
+        for rs in active:
+            proportion = util.get_replica_set_proportion(rs, d, to_add, added) if to_add else 0
+            sizes.append(util.replicas_of(rs) + proportion)
+            added += proportion
+        for i, rs in enumerate(active):
+            size = sizes[i]
+            if i == 0 and to_add:
+                size = max(size + to_add - added, 0)     # leftovers to the largest
+            self.scale_replica_set(rs, size, d, operation)
 
     def scale_replica_set_and_record_event(self, rs: dict, new_scale: int, d: dict) -> bool:
-        """scaleReplicaSet: size and replica annotations in one update, and the event."""
+        """scaleReplicaSetAndRecordEvent: nothing to do at the same size."""
+        rs = self._fresh_one(rs)
+        old_scale = util.replicas_of(rs)
+        if old_scale == new_scale:
+            return False
+        return self.scale_replica_set(rs, new_scale, d, "up" if old_scale < new_scale else "down")
+
+    def scale_replica_set(self, rs: dict, new_scale: int, d: dict, operation: str) -> bool:
+        """scaleReplicaSet: size and replica annotations in one update, and the
+        ``ScalingReplicaSet`` event when the size changed."""
         rs = self._fresh_one(rs)
         old_scale = util.replicas_of(rs)
         annotations = dict(rs["metadata"].get("annotations") or {})
@@ -156,14 +193,13 @@ class SyncMixin:
         updated = {**rs, "metadata": {**rs["metadata"], "annotations": annotations},
                    "spec": {**rs["spec"], "replicas": new_scale}}
         self.api.update(updated)
-        if old_scale != new_scale:
-            direction = "up" if old_scale < new_scale else "down"
-            self.cluster.events.record(
-                d, "Normal", "ScalingReplicaSet",
-                f"Scaled {direction} replica set {rs['metadata']['name']} from {old_scale} "
-                f"to {new_scale}", COMPONENT)
-            return True
-        return False
+        if old_scale == new_scale:
+            return False
+        self.cluster.events.record(
+            d, "Normal", "ScalingReplicaSet",
+            f"Scaled {operation} replica set {rs['metadata']['name']} from {old_scale} "
+            f"to {new_scale}", COMPONENT)
+        return True
 
     def cleanup_deployment(self, old_rss: list[dict], d: dict) -> None:
         """Delete old ReplicaSets (scaled to 0) beyond ``revisionHistoryLimit``, oldest first."""

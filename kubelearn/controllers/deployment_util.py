@@ -164,6 +164,39 @@ def by_creation(rs: dict) -> tuple:
     return rs["metadata"].get("creationTimestamp") or "", rs["metadata"]["name"]
 
 
+def _max_replicas_annotation(rs: dict) -> int | None:
+    value = (rs["metadata"].get("annotations") or {}).get(MAX_REPLICAS_ANNOTATION)
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def get_replica_set_fraction(rs: dict, d: dict) -> int:
+    """getReplicaSetFraction: how much this ReplicaSet grows or shrinks when the
+    Deployment's maximum size (replicas + maxSurge) changes, in proportion to its size."""
+    if replicas_of(d) == 0:
+        return -replicas_of(rs)
+    max_now = replicas_of(d) + max_surge(d)
+    max_before = _max_replicas_annotation(rs)
+    if not max_before:
+        max_before = (d.get("status") or {}).get("replicas", 0)
+        if max_before == 0:
+            return 0
+    new_size = replicas_of(rs) * max_now / max_before
+    return int(math.floor(new_size + 0.5)) - replicas_of(rs)     # RoundToInt32
+
+
+def get_replica_set_proportion(rs: dict, d: dict, to_add: int, added: int) -> int:
+    """GetReplicaSetProportion: this ReplicaSet's share of ``to_add``, bounded by what
+    is left of it."""
+    if rs is None or replicas_of(rs) == 0 or to_add == 0 or to_add == added:
+        return 0
+    fraction = get_replica_set_fraction(rs, d)
+    allowed = to_add - added
+    return min(fraction, allowed) if to_add > 0 else max(fraction, allowed)
+
+
 # -- revisions and annotations ---------------------------------------------------------
 def revision(obj: dict) -> int:
     try:
@@ -174,6 +207,20 @@ def revision(obj: dict) -> int:
 
 def max_revision(rs_list) -> int:
     return max((revision(rs) for rs in rs_list if rs is not None), default=0)
+
+
+def last_revision(rs_list) -> int:
+    """LastRevision: the second highest revision (the one before the current)."""
+    top = second = 0
+    for rs in rs_list:
+        if rs is None:
+            continue
+        v = revision(rs)
+        if v >= top:
+            top, second = v, top
+        elif v > second:
+            second = v
+    return second
 
 
 def copy_deployment_annotations(d: dict, annotations: dict) -> bool:

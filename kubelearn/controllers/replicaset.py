@@ -24,7 +24,7 @@ from kubelearn.clock import rfc3339
 from kubelearn.controllers.base import Controller
 from kubelearn.controllers.controller_utils import (SLOW_START_INITIAL_BATCH_SIZE, PodControl,
                                                     claim, get_pod_from_template,
-                                                    rank_pods_for_deletion, slow_start_batch)
+                                                    pods_to_delete, slow_start_batch)
 
 BURST_REPLICAS = 500
 
@@ -238,8 +238,7 @@ class ReplicaSetController(Controller):
         active = sorted(owned.active_pods(), key=lambda p: p["metadata"]["name"])
         if count >= len(active):
             return active
-        return rank_pods_for_deletion(active, self._related_pods(rs, active),
-                                      self.clock.now)[:count]
+        return pods_to_delete(active, self._related_pods(rs, active), self.clock.now, count)
 
     def _related_pods(self, rs: dict, active: list[dict]) -> list[dict]:
         """getIndirectlyRelatedPods: the pods of every ReplicaSet of the same Deployment."""

@@ -333,6 +333,8 @@ class KubeletManager(Controller):
             name = event.obj["metadata"]["name"]
             if event.type == "DELETED":
                 self.kubelets.pop(name, None)
+            elif name in getattr(self.cluster, "stopped_nodes", ()):
+                pass        # a stopped node's kubelet stays down (Cluster.stop_node)
             elif name not in self.kubelets:
                 self.kubelets[name] = Kubelet(self, event.obj)
             else:

@@ -224,3 +224,22 @@ def test_doubled_up_pods_go_first():
     a, b, c = _pod("a", "n1"), _pod("b", "n1"), _pod("c", "n2")
     assert [p["metadata"]["name"] for p in rank_pods_for_deletion([c, a, b], [a, b, c], 100.0)][
         2] == "c"
+
+
+def test_pods_to_delete_is_the_head_of_the_ranking():
+    from kubelearn.controllers.controller_utils import pods_to_delete
+
+    def pod(i):
+        ready = i % 3 != 0
+        status = {"phase": "Running" if i % 5 else "Pending", "conditions": [
+            {"type": "Ready", "status": "True" if ready else "False",
+             "lastTransitionTime": f"2025-06-02T09:{i % 60:02d}:00Z"}],
+            "containerStatuses": [{"restartCount": i % 4}]}
+        return {"metadata": {"name": f"p{i}", "uid": f"u{i:03d}",
+                             "creationTimestamp": f"2025-06-02T08:{(i * 7) % 60:02d}:00Z"},
+                "spec": {"nodeName": f"n{i % 4}" if i % 11 else ""}, "status": status}
+    pods = [pod(i) for i in range(200)]
+    now = 7200.0
+    for count in (1, 3, 10, 24, 150):
+        assert pods_to_delete(pods, pods, now, count) == \
+            rank_pods_for_deletion(pods, pods, now)[:count]
