@@ -1,4 +1,5 @@
-"""Notebook magics: ``%kubectl ...`` and ``%%kubectl ...`` (cell body on stdin).
+"""Notebook magics: ``%kubectl ...`` and ``%%kubectl ...`` (cell body on stdin),
+and ``%minikube ...`` (``%minikube service web --url``).
 
 They talk to the cluster of the current context (``kubectl config
 use-context`` switches it), print stdout and stderr where a terminal would,
@@ -33,5 +34,24 @@ def kubectl_magic(line: str, cell: str | None = None) -> None:
         sys.stderr.flush()
 
 
+def minikube_magic(line: str) -> None:
+    """``%minikube ARGS``: ``cluster.minikube(ARGS)`` on the current context's cluster.
+    Without any cluster, minikube finds no profile, as it would before ``minikube start``."""
+    global last_result
+    cluster = kubeconfig().cluster()
+    if cluster is None:
+        from kubelearn.cloud.minikube import run_without_cluster
+
+        last_result = run_without_cluster(line)
+    else:
+        last_result = cluster.minikube(line)
+    # minikube mixes its streams: write each piece where and when a terminal would
+    for stream, text in last_result.chunks:
+        target = sys.stdout if stream == "stdout" else sys.stderr
+        target.write(text)
+        target.flush()
+
+
 def register(ipython) -> None:
     ipython.register_magic_function(kubectl_magic, magic_kind="line_cell", magic_name="kubectl")
+    ipython.register_magic_function(minikube_magic, magic_kind="line", magic_name="minikube")

@@ -1,0 +1,189 @@
+"""``kubelearn.network.proxy``: kube-proxy's routing of one connection.
+
+Each test builds a small kubeadm cluster (three nodes), runs a workload behind a
+Service and asks where connections end up, as iptables rules would send them."""
+from __future__ import annotations
+
+import pytest
+
+from kubelearn import Cluster
+from kubelearn.network.proxy import (NO_ROUTE, REFUSED, TIMED_OUT, HostForward, Unreachable,
+                                     kube_proxy)
+
+HELLO = """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: hello}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: hello}}
+  template:
+    metadata: {labels: {app: hello}}
+    spec:
+      containers:
+        - name: hello
+          image: kubelearn/hello:1
+          ports: [{name: http, containerPort: 8080}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: hello}
+spec:
+  type: NodePort
+  selector: {app: hello}
+  ports: [{port: 80, targetPort: http, nodePort: 30080}]
+"""
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    c = Cluster()
+    assert c.apply(HELLO).exit_code == 0
+    c.settle()
+    return c
+
+
+def pods_of(cluster, app):
+    return sorted(p["metadata"]["name"] for p in cluster.api.store.list("Pod", "default")
+                  if p["metadata"].get("labels", {}).get("app") == app)
+
+
+def test_a_node_port_on_every_node_reaches_the_named_target_port(cluster):
+    proxy = kube_proxy(cluster)
+    for ip in ("192.168.49.2", "192.168.49.3", "192.168.49.4"):
+        backend = proxy.route(ip, 30080)
+        assert backend.via == "nodePort"
+        assert backend.service == "default/hello"
+        assert backend.port == 8080          # targetPort "http" -> containerPort 8080
+        assert backend.container == "hello"
+
+
+def test_round_robin_visits_every_ready_endpoint_in_endpoints_order(cluster):
+    proxy = kube_proxy(cluster)
+    endpoints = cluster.api.store.get("Endpoints", "default", "hello")
+    order = [a["targetRef"]["name"] for a in endpoints["subsets"][0]["addresses"]]
+    start = proxy.route("192.168.49.2", 30080).pod
+    first = order.index(start)
+    seen = [proxy.route("192.168.49.2", 30080).pod for _ in range(6)]
+    expected = [order[(first + 1 + i) % 3] for i in range(6)]
+    assert seen == expected
+    assert sorted(set(seen)) == pods_of(cluster, "hello")
+
+
+def test_cluster_ip_and_port_route_like_the_node_port(cluster):
+    ip = cluster.get("service", "hello")["spec"]["clusterIP"]
+    backend = kube_proxy(cluster).route(ip, 80)
+    assert (backend.via, backend.service, backend.port) == ("clusterIP", "default/hello", 8080)
+
+
+def test_a_cluster_ip_on_a_port_the_service_lacks_times_out(cluster):
+    ip = cluster.get("service", "hello")["spec"]["clusterIP"]
+    with pytest.raises(Unreachable) as err:
+        kube_proxy(cluster).route(ip, 8080)
+    assert err.value.reason == TIMED_OUT
+
+
+def test_pod_ips_are_reached_directly_and_only_on_listening_ports(cluster):
+    pod = cluster.api.store.get("Pod", "default", pods_of(cluster, "hello")[0])
+    ip = pod["status"]["podIP"]
+    backend = kube_proxy(cluster).route(ip, 8080)
+    assert (backend.pod, backend.via, backend.service) == (pod["metadata"]["name"], "pod", "")
+    with pytest.raises(Unreachable) as err:
+        kube_proxy(cluster).route(ip, 9999)
+    assert err.value.reason == REFUSED
+
+
+def test_unknown_node_ports_refuse_and_unknown_addresses_do_not_answer(cluster):
+    proxy = kube_proxy(cluster)
+    for host, port, reason in (("192.168.49.2", 30081, REFUSED),
+                               ("192.168.49.77", 80, NO_ROUTE),
+                               ("10.96.123.123", 80, TIMED_OUT),
+                               ("127.0.0.1", 30080, REFUSED)):
+        with pytest.raises(Unreachable) as err:
+            proxy.route(host, port)
+        assert err.value.reason == reason, host
+
+
+def test_localhost_reaches_a_service_only_through_a_host_forward():
+    c = Cluster()
+    c.apply(HELLO)
+    c.settle()
+    proxy = kube_proxy(c)
+    with pytest.raises(Unreachable):
+        proxy.route("127.0.0.1", 41000)
+    proxy.host_ports[41000] = HostForward("service", "default", "hello", 80, "test")
+    backend = proxy.route("127.0.0.1", 41000)
+    assert (backend.via, backend.service, backend.port) == ("host", "default/hello", 8080)
+
+
+def test_a_service_without_ready_endpoints_refuses():
+    c = Cluster()
+    c.apply(HELLO.replace("replicas: 3", "replicas: 0"))
+    c.settle()
+    with pytest.raises(Unreachable) as err:
+        kube_proxy(c).route("192.168.49.3", 30080)
+    assert err.value.reason == REFUSED
+
+
+NOT_READY = """
+apiVersion: v1
+kind: Pod
+metadata: {name: shy, labels: {app: shy}}
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+      readinessProbe: {httpGet: {path: /not-there, port: 80}, periodSeconds: 1}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: shy}
+spec:
+  selector: {app: shy}
+  ports: [{port: 80}]
+"""
+
+
+def test_not_ready_addresses_get_no_traffic():
+    c = Cluster()
+    c.apply(NOT_READY)
+    c.settle()
+    c.advance(20)
+    endpoints = c.api.store.get("Endpoints", "default", "shy")
+    assert [a["targetRef"]["name"] for a in endpoints["subsets"][0]["notReadyAddresses"]] == \
+        ["shy"]
+    ip = c.get("service", "shy")["spec"]["clusterIP"]
+    with pytest.raises(Unreachable) as err:
+        kube_proxy(c).route(ip, 80)
+    assert err.value.reason == REFUSED
+
+
+def test_local_traffic_policy_keeps_node_port_traffic_on_its_node():
+    c = Cluster()
+    c.apply(HELLO.replace("replicas: 3", "replicas: 1").replace(
+        "type: NodePort", "type: NodePort\n  externalTrafficPolicy: Local"))
+    c.settle()
+    pod = c.api.store.get("Pod", "default", pods_of(c, "hello")[0])
+    here = pod["status"]["hostIP"]
+    proxy = kube_proxy(c)
+    assert proxy.route(here, 30080).pod == pod["metadata"]["name"]
+    elsewhere = next(ip for ip in proxy.node_ips() if ip != here)
+    with pytest.raises(Unreachable) as err:
+        proxy.route(elsewhere, 30080)
+    assert err.value.reason == TIMED_OUT
+
+
+def test_client_ip_session_affinity_pins_a_client_to_one_pod():
+    c = Cluster()
+    c.apply(HELLO.replace("type: NodePort", "type: NodePort\n  sessionAffinity: ClientIP"))
+    c.settle()
+    proxy = kube_proxy(c)
+    alice = {proxy.route("192.168.49.2", 30080, client="10.0.0.7").pod for _ in range(5)}
+    bob = [proxy.route("192.168.49.2", 30080, client="10.0.0.8").pod for _ in range(5)]
+    assert len(alice) == 1
+    assert len(set(bob)) == 1
+
+
+def test_the_proxy_state_is_one_per_cluster(cluster):
+    assert kube_proxy(cluster) is kube_proxy(cluster)
+    assert kube_proxy(Cluster()) is not kube_proxy(cluster)
