@@ -26,12 +26,24 @@ def kubectl_magic(line: str, cell: str | None = None) -> None:
         last_result = KubectlResult("", NO_CLUSTER, 1)
     else:
         last_result = cluster.kubectl(line, stdin=cell)
-    if last_result.stdout:
-        sys.stdout.write(last_result.stdout)
-        sys.stdout.flush()
-    if last_result.stderr:
-        sys.stderr.write(last_result.stderr)
-        sys.stderr.flush()
+    _write(last_result)
+
+
+def _write(result: KubectlResult) -> None:
+    """Write each piece of output to its stream, in the order the command wrote them
+    (a ``Warning:`` before the line it precedes in a terminal)."""
+    merged: list[list[str]] = []          # adjacent pieces of one stream, written at once
+    for stream, text in result.pieces():
+        if not text:
+            continue
+        if merged and merged[-1][0] == stream:
+            merged[-1][1] += text
+        else:
+            merged.append([stream, text])
+    for stream, text in merged:
+        target = sys.stdout if stream == "stdout" else sys.stderr
+        target.write(text)
+        target.flush()
 
 
 def minikube_magic(line: str) -> None:
@@ -45,11 +57,7 @@ def minikube_magic(line: str) -> None:
         last_result = run_without_cluster(line)
     else:
         last_result = cluster.minikube(line)
-    # minikube mixes its streams: write each piece where and when a terminal would
-    for stream, text in last_result.chunks:
-        target = sys.stdout if stream == "stdout" else sys.stderr
-        target.write(text)
-        target.flush()
+    _write(last_result)     # minikube mixes its streams: each piece where a terminal shows it
 
 
 def register(ipython) -> None:

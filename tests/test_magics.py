@@ -53,6 +53,29 @@ def test_both_streams(cluster, capsys):
     assert captured.err == 'Error from server (NotFound): configmaps "nope" not found\n'
 
 
+def test_streams_are_written_in_the_order_kubectl_wrote_them(cluster, monkeypatch):
+    """A warning kubectl writes before a stdout line is shown before it, as in a terminal."""
+    written = []
+
+    class Stream:
+        def __init__(self, name):
+            self.name = name
+
+        def write(self, text):
+            written.append((self.name, text))
+
+        def flush(self):
+            pass
+
+    cluster.kubectl("create configmap app-config --from-literal=color=blue")
+    monkeypatch.setattr("sys.stdout", Stream("stdout"))
+    monkeypatch.setattr("sys.stderr", Stream("stderr"))
+    magics.kubectl_magic("apply -f -", CONFIG_MAP)
+    assert [name for name, _ in written] == ["stderr", "stdout"]
+    assert written[0][1].startswith("Warning: resource configmaps/app-config is missing the ")
+    assert written[1] == ("stdout", "configmap/app-config configured\n")
+
+
 def test_cell_magic_body_is_stdin(cluster, capsys):
     magics.kubectl_magic("apply -f -", CONFIG_MAP)
     assert capsys.readouterr().out == "configmap/app-config created\n"

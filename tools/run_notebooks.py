@@ -6,7 +6,8 @@ Each notebook runs top to bottom in a fresh kernel of this Python environment
 (as ``pytest --nbval-current-env`` does), with the notebook's folder as the
 working directory, so the stored outputs are exactly what nbval will compare
 against. Running it twice writes byte-identical files: no execution
-timestamps, no widget state, the Python version dropped from the metadata,
+timestamps, no widget state, stream outputs merged per stream (as nbval
+merges them before comparing), the Python version dropped from the metadata,
 widget model ids replaced by ids derived from the cell's position, and
 execution counts 1, 2, 3, ... from the fresh kernel.
 
@@ -74,6 +75,9 @@ def run(path: Path) -> None:
         timeout=CELL_TIMEOUT,
         record_timing=False,
         store_widget_state=False,
+        # one stream output per stream and cell, as nbval compares them: how the kernel
+        # happens to batch print()'s pieces must not change the stored file
+        coalesce_streams=True,
         resources={"metadata": {"path": str(path.parent.resolve())}},
     )
     client.execute()

@@ -108,7 +108,7 @@ def run(cluster, command: str | list[str], stdin: str | None = None,
         return KubectlResult("", err.message + "\n", err.exit_code)
     except StatusError as err:
         return KubectlResult("", render_problems([err]) + "\n", 1)
-    return KubectlResult("".join(inv.out), "".join(inv.err), inv.exit_code)
+    return KubectlResult("".join(inv.out), "".join(inv.err), inv.exit_code, tuple(inv.chunks))
 
 
 def _split_verb(argv: list[str]) -> tuple[str | None, list[str]]:

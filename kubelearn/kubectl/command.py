@@ -22,6 +22,9 @@ class Invocation:
     out: list[str] = field(default_factory=list)
     err: list[str] = field(default_factory=list)
     exit_code: int = 0
+    # (stream, text) in the order written, so a terminal (or the %kubectl magic) can show
+    # a warning before the line that follows it, as kubectl's two streams interleave
+    chunks: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def api(self):
@@ -32,19 +35,21 @@ class Invocation:
         return self.flags.args
 
     def print(self, text: str = "") -> None:
-        self.out.append(text + "\n")
+        self.write(text + "\n")
 
     def write(self, text: str) -> None:
         self.out.append(text)
+        self.chunks.append(("stdout", text))
 
     def error(self, text: str) -> None:
         """Print on stderr and remember that the command failed."""
-        self.err.append(text + "\n")
+        self.warn(text)
         self.exit_code = 1
 
     def warn(self, text: str) -> None:
         """Print on stderr without failing (``Warning: ...``)."""
         self.err.append(text + "\n")
+        self.chunks.append(("stderr", text + "\n"))
 
     def fail(self, problems: list) -> None:
         """Print collected problems the way kubectl's checkErr does: one problem

@@ -146,6 +146,20 @@ def test_apply_after_create_warns_then_configures(cluster, files, manifests):
         "configmap/app-config unchanged\nservice/web unchanged\n", "", 0)
 
 
+def test_each_warning_comes_before_the_line_of_its_object(cluster, files, manifests):
+    """apply.go warns on ErrOut before patching, then prints the object's line on Out:
+    ``chunks`` keeps that order so a notebook shows it as a terminal does."""
+    files("app.yaml", manifests.APP_CONFIG + "---\n" + manifests.WEB_SERVICE)
+    cluster.kubectl("create -f app.yaml")
+    result = cluster.kubectl("apply -f app.yaml")
+    assert result.chunks == (
+        ("stderr", MISSING_ANNOTATION.format("configmaps", "app-config")),
+        ("stdout", "configmap/app-config configured\n"),
+        ("stderr", MISSING_ANNOTATION.format("services", "web")),
+        ("stdout", "service/web configured\n"))
+    assert result.pieces() == result.chunks
+
+
 def test_apply_after_create_deployment_resource_name_in_the_warning(cluster, files, manifests):
     files("web.yaml", manifests.WEB_DEPLOYMENT)
     cluster.kubectl("create -f web.yaml")
@@ -344,3 +358,11 @@ def test_error_acceptance_list(cluster, files, manifests, snapshot, case):
     result = cluster.kubectl(line)
     assert (result.stdout, result.stderr, result.exit_code) == ("", stderr, 1)
     assert snapshot(cluster) == before
+
+
+def test_result_prints_the_warning_first_like_a_terminal(cluster, files, manifests):
+    files("cm.yaml", manifests.APP_CONFIG)
+    cluster.kubectl("create -f cm.yaml")
+    result = cluster.kubectl("apply -f cm.yaml")
+    assert str(result) == (MISSING_ANNOTATION.format("configmaps", "app-config")
+                           + "configmap/app-config configured")

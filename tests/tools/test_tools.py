@@ -68,3 +68,26 @@ def test_run_notebooks_normalise_is_deterministic():
     assert "widgets" not in a.metadata and "version" not in a.metadata.language_info
     assert a.metadata.kernelspec["name"] == "python3"
     assert a.cells[0].metadata == {}
+
+
+def test_run_notebooks_merges_stream_outputs(tmp_path, monkeypatch):
+    """How the kernel batches a print()'s pieces into stream messages varies from run to
+    run; merged per stream (as nbval compares them) the stored file does not."""
+    nbformat = pytest.importorskip("nbformat")
+    pytest.importorskip("nbclient")
+    run_notebooks = load("run_notebooks")
+    seen = {}
+
+    class Client:
+        def __init__(self, nb, **options):
+            seen.update(options)
+
+        def execute(self):
+            pass
+
+    monkeypatch.setattr(run_notebooks, "NotebookClient", Client)
+    monkeypatch.setattr(run_notebooks, "KernelManager", lambda **kw: None)
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(), path)
+    run_notebooks.run(path)
+    assert seen["coalesce_streams"] is True
