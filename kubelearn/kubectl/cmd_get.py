@@ -62,7 +62,8 @@ def run(inv: Invocation) -> None:
                     if not (flags["ignore-not-found"] and err.reason == "NotFound"):
                         problems.append(err)
         else:
-            objects = select(inv.api, request.info, namespace, flags["selector"])
+            objects = select(inv.api, request.info, namespace, flags["selector"],
+                             flags["field-selector"])
             found += [(request.info, obj) for obj in _sorted(objects, flags["sort-by"])]
             kinds_shown.append(request.info)
     if single and not found:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kubelearn.api.fieldselector import FieldSelectorError, parse_field_selector
 from kubelearn.api.kinds import KindInfo, kinds_in_category, lookup_resource
 from kubelearn.api.selector import SelectorParseError, parse_selector
 from kubelearn.apiserver import errors
@@ -88,14 +89,22 @@ def gvr_string(info: KindInfo) -> str:
     return f"{info.group}/{info.version}, Resource={info.plural}"
 
 
-def select(api, info: KindInfo, namespace: str | None, selector_text: str | None) -> list[dict]:
-    """List a kind through the API server with an optional ``-l`` selector."""
-    selector = None
-    if selector_text:
-        try:
+def select(api, info: KindInfo, namespace: str | None, selector_text: str | None,
+           field_selector_text: str | None = None) -> list[dict]:
+    """List a kind through the API server with optional ``-l`` and ``--field-selector``
+    selectors (the server filters on both; a bad one is a BadRequest)."""
+    selector = fields = None
+    try:
+        if selector_text:
             selector = parse_selector(selector_text)
-        except SelectorParseError as err:
-            raise errors.bad_request(
-                f'Unable to find "{gvr_string(info)}" that match label selector '
-                f'"{selector_text}", field selector "": {err}') from None
-    return api.list(info, namespace, selector)
+        if field_selector_text:
+            fields = parse_field_selector(field_selector_text).check(info.kind)
+    except (SelectorParseError, FieldSelectorError) as err:
+        raise errors.bad_request(
+            f'Unable to find "{gvr_string(info)}" that match label selector '
+            f'"{selector_text or ""}", field selector "{field_selector_text or ""}": '
+            f"{err}") from None
+    found = api.list(info, namespace, selector)
+    if fields is None:
+        return found
+    return [obj for obj in found if fields.matches(info.kind, obj)]

@@ -176,6 +176,41 @@ def test_bad_label_selector_is_a_bad_request(app):
             "expected: ',' or ')'\n", 1)
 
 
+def test_field_selector_filters_on_the_fields_a_kind_can_select(app):
+    app.kubectl("apply -f -", stdin="apiVersion: v1\nkind: Pod\nmetadata: {name: stuck}\nspec:\n"
+                "  nodeSelector: {disk: ssd}\n  containers: [{name: c, image: nginx}]\n")
+    assert out(app, "get pods --field-selector status.phase=Pending") == (
+        "NAME    READY   STATUS    RESTARTS   AGE\n"
+        "stuck   0/1     Pending   0          0s\n")
+    assert out(app, "get pods --field-selector status.phase!=Pending,metadata.name!=db-1") == (
+        "NAME    READY   STATUS    RESTARTS   AGE\n"
+        "web-1   1/1     Running   0          30s\n")
+    assert out(app, "get pods --field-selector spec.nodeName= -o name") == "pod/stuck\n"
+    assert out(app, "get pods -l app --field-selector status.phase==Running -o name") == \
+        "pod/db-1\npod/web-1\n"
+    warnings = out(app, "get events --field-selector type=Warning,involvedObject.name=stuck")
+    assert warnings.splitlines()[1].split()[1:4] == ["Warning", "FailedScheduling", "pod/stuck"]
+    assert len(warnings.splitlines()) == 2
+    result = app.kubectl("get pods --field-selector status.phase=Unknown")
+    assert (result.stdout, result.stderr) == ("", "No resources found in default namespace.\n")
+
+
+def test_field_selector_errors_are_the_servers_bad_request(app):
+    def error(line):
+        result = app.kubectl(line)
+        assert (result.stdout, result.exit_code) == ("", 1)
+        return result.stderr
+    assert error("get pods --field-selector foo=bar") == (
+        'Error from server (BadRequest): Unable to find "/v1, Resource=pods" that match label '
+        'selector "", field selector "foo=bar": field label not supported: foo\n')
+    assert error("get deploy -l app=web --field-selector spec.replicas=2") == (
+        'Error from server (BadRequest): Unable to find "apps/v1, Resource=deployments" that '
+        'match label selector "app=web", field selector "spec.replicas=2": "spec.replicas" is '
+        'not a known field selector: only "metadata.name", "metadata.namespace"\n')
+    assert error("get pods --field-selector status.phase").endswith(
+        "invalid selector: 'status.phase'; can't understand 'status.phase'\n")
+
+
 def test_show_labels(app):
     assert out(app, "get pods --show-labels") == (
         "NAME    READY   STATUS    RESTARTS   AGE   LABELS\n"
