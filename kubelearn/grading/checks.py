@@ -2,7 +2,8 @@
 
 They read cluster state through ``cluster.api`` only (the same API server
 every other part uses), so a learner may reach the state any way they like:
-``kubectl create``, an applied manifest or a widget. Messages say the state
+``kubectl create``, an applied manifest or a widget. The one exception is
+``answers_http``, which calls a Service from outside as ``curl`` would. Messages say the state
 first, then what the task asks for, and every outcome carries expected and
 actual as plain strings:
 
@@ -25,9 +26,10 @@ from kubelearn.api.selector import parse_selector
 from kubelearn.apiserver.errors import StatusError
 from kubelearn.grading.model import Outcome
 
-__all__ = ["exists", "absent", "field_equals", "label_equals", "label_absent", "has_annotation",
-           "no_controller",
-           "count", "pod_running", "all_of", "parse_path"]
+__all__ = ["exists", "absent", "field_equals", "field_in", "field_satisfies",
+           "applied_field_equals", "label_equals", "label_absent", "has_annotation",
+           "no_controller", "count", "pod_running", "pods_ready", "no_restarts",
+           "rollout_complete", "endpoints_ready", "answers_http", "all_of", "parse_path"]
 
 _PATH_TOKEN = re.compile(r"""\.?([A-Za-z0-9_$-]+)|\[(\d+)\]|\["([^"]*)"\]|\['([^']*)'\]""")
 _SELECTOR_CHARS = re.compile(r"[=!(),]| in | notin ")
@@ -38,6 +40,7 @@ _FIELD_WORDS = {
     "spec.replicas": "{} replicas",
     "spec.template.spec.containers[0].image": "image {}",
     "spec.type": "type {}",
+    'metadata.annotations["deployment.kubernetes.io/revision"]': "revision {}",
 }
 
 
@@ -170,12 +173,10 @@ def _has(path: str, value) -> str:
         else f"{path} = {_quoted(value)}"
 
 
-def field_equals(kind: str, name: str, path: str, expected, namespace: str = "default"):
-    """Passes when the field at ``path`` equals ``expected``."""
+def _field_check(kind: str, name: str, path: str, namespace: str, matches, want: str,
+                 asks: str, description: str):
+    """A check of the field at ``path``: ``matches(value)`` says whether it will do."""
     info, tokens = _kind(kind), parse_path(path)
-    want = show(expected)
-    asks = (f"the task asks for {show(expected)}." if path == "spec.replicas"
-            else f"the task asks for {_quoted(expected)}.")
 
     def check(cluster) -> Outcome:
         obj = _get(cluster, info, name, namespace)
@@ -187,10 +188,86 @@ def field_equals(kind: str, name: str, path: str, expected, namespace: str = "de
         found, value = _lookup(obj, tokens)
         if not found:
             return Outcome(False, want, "(not set)", f"{ref} has no {path}; {asks}")
-        if value != expected or (type(value) is bool) != (type(expected) is bool):
+        if not matches(value):
             return Outcome(False, want, show(value), f"{ref} has {_has(path, value)}; {asks}")
         return Outcome(True, want, show(value), f"{ref} has {_has(path, value)}.")
-    return _probe(check, f'{info.kind} "{name}" has {path} = {show(expected)}')
+    return _probe(check, f'{info.kind} "{name}" {description}')
+
+
+def field_equals(kind: str, name: str, path: str, expected, namespace: str = "default"):
+    """Passes when the field at ``path`` equals ``expected``."""
+    asks = (f"the task asks for {show(expected)}." if path == "spec.replicas"
+            else f"the task asks for {_quoted(expected)}.")
+
+    def matches(value) -> bool:
+        return value == expected and (type(value) is bool) == (type(expected) is bool)
+    return _field_check(kind, name, path, namespace, matches, show(expected), asks,
+                        f"has {path} = {show(expected)}")
+
+
+def field_in(kind: str, name: str, path: str, allowed, namespace: str = "default"):
+    """Passes when the field at ``path`` is one of ``allowed`` (``NodePort`` or
+    ``LoadBalancer``, say)."""
+    allowed = tuple(allowed)
+    if not allowed:
+        raise ValueError("field_in needs at least one allowed value")
+    choices = " or ".join(_quoted(a) for a in allowed)
+
+    def matches(value) -> bool:
+        return any(value == a and (type(value) is bool) == (type(a) is bool) for a in allowed)
+    return _field_check(kind, name, path, namespace, matches,
+                        " or ".join(show(a) for a in allowed), f"the task asks for {choices}.",
+                        f"has {path} = {' or '.join(show(a) for a in allowed)}")
+
+
+def field_satisfies(kind: str, name: str, path: str, test, wanted: str,
+                    namespace: str = "default"):
+    """Passes when ``test(value)`` is true for the field at ``path``; ``wanted`` says
+    in words what the task asks for ("at least 2", "a CPU request of 250m"). A
+    value ``test`` cannot read (it raises ``ValueError``, ``TypeError``,
+    ``KeyError``) does not pass."""
+    def matches(value) -> bool:
+        try:
+            return bool(test(value))
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return False
+    return _field_check(kind, name, path, namespace, matches, wanted,
+                        f"the task asks for {wanted}.", f"has {path}: {wanted}")
+
+
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+
+def applied_field_equals(kind: str, name: str, path: str, expected, namespace: str = "default"):
+    """Passes when the manifest last applied with ``kubectl apply`` (the object's
+    last-applied-configuration annotation) has ``expected`` at ``path``: the
+    change was made in the manifest and applied, not with an imperative command."""
+    info, tokens = _kind(kind), parse_path(path)
+    want = show(expected)
+    asks = f"the task asks for {_quoted(expected)} in the manifest you apply."
+
+    def check(cluster) -> Outcome:
+        obj = _get(cluster, info, name, namespace)
+        if obj is None:
+            return Outcome(False, want, f"{info.kind} not found",
+                           f"{_not_found(cluster, info, name, namespace)}; {asks}")
+        ref = _ref(info, name, namespace)
+        text = (obj["metadata"].get("annotations") or {}).get(LAST_APPLIED)
+        if text is None:
+            return Outcome(False, want, "not applied",
+                           f"{ref} was not made with kubectl apply (it has no {LAST_APPLIED} "
+                           f"annotation); {asks}")
+        found, value = _lookup(json.loads(text), tokens)
+        if not found:
+            return Outcome(False, want, "(not set)",
+                           f"The manifest last applied to {ref} has no {path}; {asks}")
+        if value != expected or (type(value) is bool) != (type(expected) is bool):
+            return Outcome(False, want, show(value),
+                           f"The manifest last applied to {ref} has {path} = {_quoted(value)}; "
+                           f"{asks}")
+        return Outcome(True, want, show(value),
+                       f"The manifest last applied to {ref} has {path} = {_quoted(value)}.")
+    return _probe(check, f'the manifest applied to {info.kind} "{name}" has {path} = {want}')
 
 
 def label_equals(kind: str, name: str, key: str, value: str, namespace: str = "default"):
@@ -314,13 +391,18 @@ def count(kind: str, selector: str, expected: int, namespace: str = "default",
 
 
 def _pod_state(pod: dict) -> str:
-    """``Pending``, or ``Pending (ImagePullBackOff)`` when a container waits for a reason."""
+    """``Pending``, ``Pending (ImagePullBackOff)`` when a container waits for a reason, or
+    what ``kubectl get pods`` shows for a Running pod whose container is not running
+    (``CrashLoopBackOff``, ``Error``): only ``Running`` means every container runs."""
     status = pod.get("status") or {}
     phase = status.get("phase") or "Unknown"
     for cs in status.get("containerStatuses") or []:
-        reason = ((cs.get("state") or {}).get("waiting") or {}).get("reason")
+        state = cs.get("state") or {}
+        reason = (state.get("waiting") or {}).get("reason")
         if reason:
-            return f"{phase} ({reason})"
+            return reason if phase == "Running" else f"{phase} ({reason})"
+        if phase == "Running" and "terminated" in state:
+            return state["terminated"].get("reason") or "Terminated"
     return phase
 
 
@@ -339,7 +421,7 @@ def pod_running(name_or_selector: str, namespace: str = "default"):
             return Outcome(False, "Running", "no pods",
                            f'No pods match {text} in namespace "{namespace}"; the task asks '
                            "for at least one Running pod.")
-        waiting = [p for p in pods if (p.get("status") or {}).get("phase") != "Running"]
+        waiting = [p for p in pods if _pod_state(p) != "Running"]
         if waiting:
             listed = "; ".join(f'{p["metadata"]["name"]} is {_pod_state(p)}' for p in waiting[:5])
             listed += f"; {len(waiting) - 5} more" if len(waiting) > 5 else ""
@@ -369,6 +451,191 @@ def _pod_running_by_name(info: KindInfo, name: str, namespace: str):
                            f"{ref} is {state}; the task asks for it to be Running.")
         return Outcome(True, "Running", "Running", f"{ref} is Running.")
     return _probe(check, f'Pod "{name}" is Running')
+
+
+# -- workloads ---------------------------------------------------------------------------------
+
+def rollout_complete(name: str, replicas: int | None = None, namespace: str = "default"):
+    """Passes when the Deployment's rollout has finished, as ``kubectl rollout status``
+    decides it: the latest spec observed, every replica updated, no old replica
+    left and every updated replica available. With ``replicas``, the Deployment
+    must also want exactly that many."""
+    info = _kind("Deployment")
+    want = f"{replicas} of {replicas} updated and available" if replicas is not None \
+        else "rolled out"
+    asks = f"the task asks for {replicas} replicas, all updated and available." \
+        if replicas is not None else "the task asks for a finished rollout."
+
+    def check(cluster) -> Outcome:
+        d = _get(cluster, info, name, namespace)
+        if d is None:
+            return Outcome(False, want, "not found",
+                           f"{_not_found(cluster, info, name, namespace)}; {asks}")
+        ref, spec, status = _ref(info, name, namespace), d.get("spec") or {}, d.get("status") or {}
+        wanted = spec.get("replicas", 1)
+        updated, total = status.get("updatedReplicas", 0), status.get("replicas", 0)
+        available = status.get("availableReplicas", 0)
+        if replicas is not None and wanted != replicas:
+            return Outcome(False, want, f"{wanted} replicas",
+                           f"{ref} has {wanted} replicas; {asks}")
+        if d["metadata"].get("generation", 0) > status.get("observedGeneration", 0):
+            state = "its latest change has not been picked up yet"
+        elif updated < wanted:
+            state = f"{updated} out of {wanted} new replicas have been updated"
+        elif total > updated:
+            state = f"{total - updated} old replicas are pending termination"
+        elif available < updated:
+            state = f"{available} of {updated} updated replicas are available"
+        else:
+            return Outcome(True, want, f"{available} of {wanted} updated and available",
+                           f"{ref} has rolled out: {available} of {wanted} replicas updated "
+                           "and available.")
+        return Outcome(False, want, state, f"{ref} is still rolling out: {state}; {asks}")
+    return _probe(check, f'Deployment "{name}" has rolled out' +
+                  (f" with {replicas} replicas" if replicas is not None else ""))
+
+
+def _ready(pod: dict) -> bool:
+    return any(c.get("type") == "Ready" and c.get("status") == "True"
+               for c in (pod.get("status") or {}).get("conditions") or [])
+
+
+def _restarts(pod: dict) -> int:
+    return sum(cs.get("restartCount", 0) for cs in
+               (pod.get("status") or {}).get("containerStatuses") or [])
+
+
+def _some(names: list[str]) -> str:
+    return "; ".join(names[:5]) + (f"; {len(names) - 5} more" if len(names) > 5 else "")
+
+
+def pods_ready(selector: str, namespace: str = "default"):
+    """Passes when at least one pod matches and every matching pod is Ready (its
+    containers started and their readiness probes, if any, succeed)."""
+    info = _kind("Pod")
+    sel = parse_selector(selector)
+    text = str(sel)
+
+    def check(cluster) -> Outcome:
+        pods = _matching(cluster, info, sel, namespace)
+        if not pods:
+            return Outcome(False, "Ready", "no pods",
+                           f'No pods match {text} in namespace "{namespace}"; the task asks '
+                           "for at least one Ready pod.")
+        not_ready = [p for p in pods if not _ready(p)]
+        if not_ready:
+            listed = _some([f'{p["metadata"]["name"]} is {_pod_state(p)}' for p in not_ready])
+            return Outcome(False, "Ready", f"{len(pods) - len(not_ready)} of {len(pods)} Ready",
+                           f"{len(pods) - len(not_ready)} of {len(pods)} pods matching {text} "
+                           f"are Ready; the task asks for all of them to be Ready. Not Ready: "
+                           f"{listed}.")
+        all_ = "The pod" if len(pods) == 1 else f"All {len(pods)} pods"
+        return Outcome(True, "Ready", "Ready", f"{all_} matching {text} "
+                       f"{'is' if len(pods) == 1 else 'are'} Ready.")
+    return _probe(check, f"the pods matching {text} are Ready")
+
+
+def no_restarts(selector: str, namespace: str = "default"):
+    """Passes when at least one pod matches and no container of a matching pod
+    has restarted (pods on their way out are not counted)."""
+    info = _kind("Pod")
+    sel = parse_selector(selector)
+    text = str(sel)
+
+    def check(cluster) -> Outcome:
+        pods = _matching(cluster, info, sel, namespace)
+        if not pods:
+            return Outcome(False, "0 restarts", "no pods",
+                           f'No pods match {text} in namespace "{namespace}"; the task asks '
+                           "for pods that run without restarting.")
+        restarted = [(p["metadata"]["name"], _restarts(p)) for p in pods if _restarts(p)]
+        if restarted:
+            total = sum(n for _, n in restarted)
+            listed = _some([f"{name} restarted {n} time{'s' if n != 1 else ''}"
+                            for name, n in restarted])
+            return Outcome(False, "0 restarts", f"{total} restarts",
+                           f"{len(restarted)} of {len(pods)} pods matching {text} have "
+                           f"restarted ({listed}); the task asks for pods that run without "
+                           "restarting.")
+        return Outcome(True, "0 restarts", "0 restarts",
+                       f"No pod matching {text} has restarted.")
+    return _probe(check, f"no pod matching {text} has restarted")
+
+
+def endpoints_ready(service: str, expected: int, namespace: str = "default"):
+    """Passes when the Service has exactly ``expected`` ready endpoint addresses
+    (the pods its selector picks that are Ready)."""
+    info = _kind("Endpoints")
+    svc_info = _kind("Service")
+
+    def check(cluster) -> Outcome:
+        ref = _ref(svc_info, service, namespace)
+        if _get(cluster, svc_info, service, namespace) is None:
+            return Outcome(False, str(expected), "no Service",
+                           f"{_not_found(cluster, svc_info, service, namespace)}, so it has no "
+                           f"endpoints; the task asks for {expected}.")
+        ep = _get(cluster, info, service, namespace) or {}
+        addresses = []
+        for subset in ep.get("subsets") or []:
+            port = next((f':{p["port"]}' for p in subset.get("ports") or [] if p.get("port")), "")
+            addresses += [f'{a.get("ip")}{port}' for a in subset.get("addresses") or []]
+        n = len(addresses)
+        found = f"{n} ready endpoint{'s' if n != 1 else ''}" + \
+            (f" ({', '.join(addresses)})" if addresses else "")
+        if n != expected:
+            why = " (its selector picks no Ready pod)" if n == 0 else ""
+            return Outcome(False, str(expected), str(n),
+                           f"{ref} has {found}{why}; the task asks for {expected}.")
+        return Outcome(True, str(expected), str(n), f"{ref} has {found}.")
+    return _probe(check, f'Service "{service}" has {expected} ready endpoints')
+
+
+def answers_http(service: str, path: str = "/", contains: str = "",
+                 namespace: str = "default"):
+    """Passes when a request from outside the cluster, to a node's address and the
+    Service's node port, gets a 2xx answer (whose text contains ``contains``).
+
+    Unlike the other checks this one does not only read state: it sends one GET
+    as ``curl http://NODE-IP:NODE-PORT/`` would, so the pod that answers logs it."""
+    from kubelearn.network.http import HTTPConnectionError
+
+    svc_info, node_info = _kind("Service"), _kind("Node")
+    want = f"HTTP 200{f' with {contains!r}' if contains else ''}"
+
+    def check(cluster) -> Outcome:
+        svc = _get(cluster, svc_info, service, namespace)
+        ref = _ref(svc_info, service, namespace)
+        if svc is None:
+            return Outcome(False, want, "no Service",
+                           f"{_not_found(cluster, svc_info, service, namespace)}, so nothing "
+                           "could be called; the task asks for it to answer from outside.")
+        ports = [p.get("nodePort") for p in (svc.get("spec") or {}).get("ports") or []
+                 if p.get("nodePort")]
+        if not ports:
+            kind = (svc.get("spec") or {}).get("type", "ClusterIP")
+            return Outcome(False, want, f"type {kind}",
+                           f"{ref} is of type {kind}: it opens no port on the nodes, so "
+                           "nothing outside the cluster can call it; the task asks for it to "
+                           "answer from outside.")
+        ip = next((a.get("address") for n in cluster.api.list(node_info)
+                   for a in (n.get("status") or {}).get("addresses") or []
+                   if a.get("type") == "InternalIP"), None)
+        if ip is None:
+            return Outcome(False, want, "no node", "The cluster has no node to call.")
+        url = f"http://{ip}:{ports[0]}{path}"
+        try:
+            response = cluster.http_get(url)
+        except HTTPConnectionError as err:
+            return Outcome(False, want, "no answer",
+                           f"GET {url} got no answer ({err}); the task asks for {ref} to "
+                           "answer from outside.")
+        got = f"HTTP {response.status}"
+        if not 200 <= response.status < 300 or (contains and contains not in response.text):
+            text = response.text.strip().splitlines()[0] if response.text.strip() else ""
+            return Outcome(False, want, got, f"GET {url} answered {got}"
+                           f"{f' {text!r}' if text else ''}; the task asks for {want}.")
+        return Outcome(True, want, got, f"GET {url} answered {got} from {ref}.")
+    return _probe(check, f'Service "{service}" answers GET {path} from outside the cluster')
 
 
 # -- combining ---------------------------------------------------------------------------------

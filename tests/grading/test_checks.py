@@ -6,8 +6,10 @@ the last ones run the same checks against a real ``Cluster``.
 import pytest
 
 from kubelearn import Cluster
-from kubelearn.grading.checks import (absent, all_of, count, exists, field_equals, label_equals,
-                                      parse_path, pod_running)
+from kubelearn.grading.checks import (absent, all_of, answers_http, applied_field_equals, count,
+                                      endpoints_ready, exists, field_equals, field_in,
+                                      field_satisfies, label_equals, no_restarts, parse_path,
+                                      pod_running, pods_ready, rollout_complete)
 from kubelearn.grading.model import Check, Outcome
 
 
@@ -182,6 +184,119 @@ def test_pod_running_by_selector(make_cluster, objects):
         'No pods match app=web in namespace "default"; the task asks for at least one Running pod.'
 
 
+def test_field_in(make_cluster):
+    svc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": "default"},
+           "spec": {"type": "ClusterIP"}}
+    fn = field_in("Service", "web", "spec.type", ("NodePort", "LoadBalancer"))
+    assert fn(make_cluster(svc)) == Outcome(
+        False, "NodePort or LoadBalancer", "ClusterIP",
+        'Service "web" has type "ClusterIP"; the task asks for "NodePort" or "LoadBalancer".')
+    svc["spec"]["type"] = "LoadBalancer"
+    assert fn(make_cluster(svc)) == Outcome(True, "NodePort or LoadBalancer", "LoadBalancer",
+                                            'Service "web" has type "LoadBalancer".')
+    assert not field_in("Deployment", "web", "spec.paused", (1,))(
+        make_cluster({**svc, "kind": "Deployment", "spec": {"paused": True}})).passed
+    with pytest.raises(ValueError):
+        field_in("Service", "web", "spec.type", ())
+
+
+def test_field_satisfies(make_cluster, objects):
+    cluster = make_cluster(objects.deployment(replicas=2))
+    at_least_3 = field_satisfies("Deployment", "web", "spec.replicas", lambda n: n >= 3,
+                                 "3 or more replicas")
+    assert at_least_3(cluster) == Outcome(
+        False, "3 or more replicas", "2",
+        'Deployment "web" has 2 replicas; the task asks for 3 or more replicas.')
+    assert field_satisfies("Deployment", "web", "spec.replicas", lambda n: n >= 2, "2 or more")(
+        cluster).passed
+    # a value the test cannot read does not pass, and is no "could not check"
+    broken = field_satisfies("Deployment", "web", "spec.replicas", lambda n: n.upper(), "text")
+    assert broken(cluster).actual == "2" and not broken(cluster).passed
+    assert at_least_3.description == 'Deployment "web" has spec.replicas: 3 or more replicas'
+
+
+def test_rollout_complete_follows_rollout_status(make_cluster, objects):
+    def deploy(generation=2, observed=2, **status):
+        d = objects.deployment(replicas=3)
+        d["metadata"]["generation"] = generation
+        d["status"] = {"observedGeneration": observed, **status}
+        return make_cluster(d)
+    done = {"replicas": 3, "updatedReplicas": 3, "availableReplicas": 3}
+    assert rollout_complete("web")(deploy(**done)) == Outcome(
+        True, "rolled out", "3 of 3 updated and available",
+        'Deployment "web" has rolled out: 3 of 3 replicas updated and available.')
+    assert rollout_complete("web")(deploy(observed=1, **done)).message == (
+        'Deployment "web" is still rolling out: its latest change has not been picked up yet; '
+        "the task asks for a finished rollout.")
+    assert rollout_complete("web")(deploy(replicas=3, updatedReplicas=1)).actual == \
+        "1 out of 3 new replicas have been updated"
+    assert rollout_complete("web")(deploy(**{**done, "replicas": 4})).actual == \
+        "1 old replicas are pending termination"
+    waiting = rollout_complete("web", replicas=3)(deploy(**{**done, "availableReplicas": 2}))
+    assert waiting == Outcome(
+        False, "3 of 3 updated and available", "2 of 3 updated replicas are available",
+        'Deployment "web" is still rolling out: 2 of 3 updated replicas are available; the task '
+        "asks for 3 replicas, all updated and available.")
+    assert rollout_complete("web", replicas=2)(deploy(**done)) == Outcome(
+        False, "2 of 2 updated and available", "3 replicas",
+        'Deployment "web" has 3 replicas; the task asks for 2 replicas, all updated and '
+        "available.")
+    assert rollout_complete("db")(deploy(**done)).actual == "not found"
+
+
+def _pod(objects, name, ready=True, restarts=0, phase="Running", waiting=None):
+    pod = objects.pod(name, phase=phase, waiting=waiting)
+    pod["status"]["conditions"] = [{"type": "Ready", "status": "True" if ready else "False"}]
+    pod["status"].setdefault("containerStatuses", [{"name": "c", "state": {"running": {}}}])
+    pod["status"]["containerStatuses"][0]["restartCount"] = restarts
+    return pod
+
+
+def test_pod_running_by_selector_does_not_count_a_crash_looping_pod(make_cluster, objects):
+    cluster = make_cluster(_pod(objects, "web-1"),
+                           _pod(objects, "web-2", ready=False, waiting="CrashLoopBackOff"))
+    assert pod_running("app=web")(cluster).message.endswith("Not yet: web-2 is CrashLoopBackOff.")
+    assert pod_running("web-2")(cluster).message == \
+        'Pod "web-2" is CrashLoopBackOff; the task asks for it to be Running.'
+
+
+def test_pods_ready_and_no_restarts(make_cluster, objects):
+    cluster = make_cluster(_pod(objects, "web-1"),
+                           _pod(objects, "web-2", ready=False, restarts=3, waiting="CrashLoopBackOff"))
+    assert pods_ready("app=web")(cluster) == Outcome(
+        False, "Ready", "1 of 2 Ready",
+        "1 of 2 pods matching app=web are Ready; the task asks for all of them to be Ready. "
+        "Not Ready: web-2 is CrashLoopBackOff.")
+    assert no_restarts("app=web")(cluster) == Outcome(
+        False, "0 restarts", "3 restarts",
+        "1 of 2 pods matching app=web have restarted (web-2 restarted 3 times); the task asks "
+        "for pods that run without restarting.")
+    healthy = make_cluster(_pod(objects, "web-1"), _pod(objects, "web-2"))
+    assert pods_ready("app=web")(healthy).message == "All 2 pods matching app=web are Ready."
+    assert no_restarts("app=web")(healthy).message == "No pod matching app=web has restarted."
+    assert not pods_ready("app=db")(healthy).passed
+    assert no_restarts("app=db")(healthy).actual == "no pods"
+
+
+def test_applied_field_equals(make_cluster, objects):
+    import json
+
+    d = objects.deployment(replicas=3)
+    cluster = make_cluster(d)
+    fn = applied_field_equals("Deployment", "web", "spec.replicas", 3)
+    assert fn(cluster).message == (
+        'Deployment "web" was not made with kubectl apply (it has no '
+        "kubectl.kubernetes.io/last-applied-configuration annotation); the task asks for 3 in "
+        "the manifest you apply.")
+    d["metadata"]["annotations"] = {"kubectl.kubernetes.io/last-applied-configuration":
+                                    json.dumps({"spec": {"replicas": 2}})}
+    assert fn(cluster) == Outcome(
+        False, "3", "2", 'The manifest last applied to Deployment "web" has spec.replicas = 2; '
+        "the task asks for 3 in the manifest you apply.")
+    d["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"] = "{}"
+    assert fn(cluster).actual == "(not set)"
+
+
 def test_all_of_reports_every_failure(make_cluster, objects):
     cluster = make_cluster(objects.deployment(replicas=2, labels={"app": "web"}))
     both = all_of(field_equals("Deployment", "web", "spec.replicas", 3),
@@ -304,3 +419,37 @@ def test_label_absent_has_annotation_and_no_controller_on_a_real_cluster():
     owned = no_controller("Pod", coredns, namespace="kube-system")(c)
     assert not owned.passed and owned.actual.startswith("ReplicaSet/coredns-")
     assert no_controller("ConfigMap", "cfg")(c).passed
+
+
+def test_endpoints_and_answers_from_outside_on_a_real_cluster():
+    c = Cluster.minikube()
+    assert endpoints_ready("web", 2)(c).message == (
+        'Service "web" was not found in namespace "default", so it has no endpoints; the task '
+        "asks for 2.")
+    c.kubectl("create deployment web --image=kubelearn/hello:1 --replicas=2")
+    c.kubectl("expose deployment web --port=80 --target-port=8080")
+    assert endpoints_ready("web", 2)(c).message == (
+        'Service "web" has 0 ready endpoints (its selector picks no Ready pod); the task asks '
+        "for 2.")
+    outside = answers_http("web", contains="Hello from kubelearn/hello")
+    assert outside(c).message == (
+        'Service "web" is of type ClusterIP: it opens no port on the nodes, so nothing outside '
+        "the cluster can call it; the task asks for it to answer from outside.")
+    c.advance(30)
+    ready = endpoints_ready("web", 2)(c)
+    assert ready.passed and ready.message.startswith('Service "web" has 2 ready endpoints (10.244.')
+    c.kubectl("delete service web")
+    c.kubectl("expose deployment web --type=NodePort --port=80 --target-port=8080")
+    port = c.kubectl("get svc web -o jsonpath={.spec.ports[0].nodePort}").stdout
+    assert outside(c) == Outcome(True, "HTTP 200 with 'Hello from kubelearn/hello'", "HTTP 200",
+                                 f'GET http://192.168.49.2:{port}/ answered HTTP 200 from '
+                                 'Service "web".')
+    assert answers_http("web", "/nothing")(c).message == (
+        f"GET http://192.168.49.2:{port}/nothing answered HTTP 404 '404 page not found'; the "
+        "task asks for HTTP 200.")
+    c.kubectl("delete service web")
+    c.kubectl("expose deployment web --type=NodePort --port=80 --target-port=9999")
+    port = c.kubectl("get svc web -o jsonpath={.spec.ports[0].nodePort}").stdout
+    assert outside(c).message == (
+        f"GET http://192.168.49.2:{port}/ got no answer (Failed to connect to 192.168.49.2 port "
+        f'{port}: Connection refused); the task asks for Service "web" to answer from outside.')
