@@ -14,6 +14,10 @@ from typing import Callable
 # Simulated second 0. A fixed date keeps timestamps identical across runs.
 EPOCH = datetime(2025, 6, 2, 9, 0, 0, tzinfo=timezone.utc)
 
+# A bound on how often timers with one label fire at one instant, so work that
+# keeps re-arming itself at ``now`` is reported instead of hanging ``advance``.
+MAX_FIRES_PER_INSTANT = 10_000
+
 
 _RFC3339: dict[int, str] = {}
 _RFC3339_CACHE_SIZE = 4096
@@ -44,17 +48,32 @@ def rfc1123z(t: float) -> str:
     return (EPOCH + timedelta(seconds=int(t))).strftime("%a, %d %b %Y %H:%M:%S +0000")
 
 
+_PARSED: dict[str, float] = {}
+
+
 def parse_rfc3339(text: str) -> float:
-    """Seconds since EPOCH for a stored timestamp."""
-    stamp = datetime.strptime(text[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc)
-    fraction = float("0" + text[19:].rstrip("Z")) if text[19:20] == "." else 0.0
-    return (stamp - EPOCH).total_seconds() + fraction
+    """Seconds since EPOCH for a stored timestamp.
+
+    Controllers read back the same few timestamps on every sync (a condition's
+    lastUpdateTime), and ``strptime`` is slow, so answers are cached like
+    ``rfc3339``'s."""
+    seconds = _PARSED.get(text)
+    if seconds is None:
+        if len(_PARSED) >= _RFC3339_CACHE_SIZE:
+            _PARSED.clear()
+        stamp = datetime.strptime(text[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc)
+        fraction = float("0" + text[19:].rstrip("Z")) if text[19:20] == "." else 0.0
+        seconds = _PARSED[text] = (stamp - EPOCH).total_seconds() + fraction
+    return seconds
 
 
 class Timer:
-    """A handle to scheduled work; ``cancel()`` makes it a no-op."""
+    """A handle to scheduled work; ``cancel()`` makes it a no-op. ``pending`` is
+    True until the timer fires or is cancelled, so an owner can drop the timers
+    that are done without the callback having to refer to its own timer (a
+    reference cycle that only the cyclic garbage collector would free)."""
 
-    __slots__ = ("when", "callback", "cancelled", "background", "label", "_clock")
+    __slots__ = ("when", "callback", "cancelled", "fired", "background", "label", "_clock")
 
     def __init__(self, clock: "Clock", when: float, callback: Callable[[], None],
                  background: bool, label: str):
@@ -62,8 +81,13 @@ class Timer:
         self.when = when
         self.callback = callback
         self.cancelled = False
+        self.fired = False
         self.background = background
         self.label = label
+
+    @property
+    def pending(self) -> bool:
+        return not (self.cancelled or self.fired)
 
     def cancel(self) -> None:
         if not self.cancelled:
@@ -79,6 +103,8 @@ class Clock:
         self._heap: list[tuple[float, int, Timer]] = []
         self._seq = 0
         self.foreground = 0   # live timers that settle() waits for
+        self._fires: dict[str, int] = {}   # label -> timers fired at ``now``
+        self._fires_at = self.now
 
     def call_at(self, when: float, callback: Callable[[], None], *, background: bool = False,
                 label: str = "") -> Timer:
@@ -108,9 +134,23 @@ class Clock:
         if when is None or when > until:
             return None
         _, _, timer = heapq.heappop(self._heap)
+        timer.fired = True
         self._forget(timer)
         self.now = max(self.now, timer.when)
+        self._count_fire(timer.label)
         return timer
+
+    def _count_fire(self, label: str) -> None:
+        """Raise instead of hanging when timers with one label keep firing at one instant."""
+        if self._fires_at != self.now:
+            self._fires_at = self.now
+            self._fires.clear()
+        fires = self._fires[label] = self._fires.get(label, 0) + 1
+        if fires > MAX_FIRES_PER_INSTANT:
+            raise RuntimeError(
+                f"timer {label or '(unlabelled)'!r} fired more than {MAX_FIRES_PER_INSTANT} "
+                f"times at {self.now:g}s: it keeps re-arming itself at the same instant, "
+                "so simulated time cannot move on")
 
     def _forget(self, timer: Timer) -> None:
         if not timer.background:

@@ -3,6 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from kubelearn import clock as clock_module
 from kubelearn.clock import (EPOCH, Clock, parse_rfc3339, rfc1123z, rfc3339, rfc3339_micro)
 
 
@@ -125,6 +126,32 @@ def test_a_timer_scheduled_while_firing_runs_in_the_same_drain_when_due():
     assert fired == ["child"] and clock.now == 2
 
 
+def rearm(clock, label):
+    """Work that keeps scheduling itself at ``now``: it would never let time move on."""
+    clock.call_at(clock.now, lambda: rearm(clock, label), label=label)
+
+
+def test_a_timer_re_armed_at_the_same_instant_is_reported_not_hung(monkeypatch):
+    monkeypatch.setattr(clock_module, "MAX_FIRES_PER_INSTANT", 50)
+    clock = Clock(start=3.5)
+    clock.call_at(4.25, lambda: rearm(clock, "kubelet node-1: retry x for default/p"))
+    with pytest.raises(RuntimeError, match=r"timer 'kubelet node-1: retry x for default/p' "
+                                           r"fired more than 50 times at 4\.25s"):
+        drain(clock, 10)
+    assert clock.now == 4.25
+
+
+def test_the_same_label_may_fire_again_at_later_instants(monkeypatch):
+    monkeypatch.setattr(clock_module, "MAX_FIRES_PER_INSTANT", 3)
+    clock, fired = Clock(), []
+    for when in range(10):          # one label, once an instant: fine however often
+        clock.call_at(when, lambda: fired.append(clock.now), label="tick")
+    for _ in range(3):              # three at one instant: still within the bound
+        clock.call_at(20, lambda: fired.append(clock.now), label="tick")
+    drain(clock, 30)
+    assert len(fired) == 13
+
+
 @pytest.mark.parametrize("seconds, text", [
     (0, "2025-06-02T09:00:00Z"),
     (5, "2025-06-02T09:00:05Z"),
@@ -180,3 +207,18 @@ def test_rfc3339_cache_answers_as_the_formatter_does(monkeypatch):
         expected = (EPOCH + timedelta(seconds=int(t))).strftime("%Y-%m-%dT%H:%M:%SZ")
         assert rfc3339(t) == expected
     assert len(clock._RFC3339) <= 8
+
+
+def test_a_timer_is_pending_until_it_fires_or_is_cancelled():
+    clock = Clock()
+    fired, cancelled, later = (clock.call_at(t, lambda: None) for t in (1, 2, 3))
+    assert fired.pending and cancelled.pending and later.pending
+    cancelled.cancel()
+    assert clock.pop_due(2) is fired
+    assert not fired.pending and not cancelled.pending and later.pending
+
+
+def test_parse_rfc3339_gives_the_same_answer_from_its_cache():
+    for text, seconds in (("2025-06-02T09:00:05Z", 5.0), ("2025-06-02T09:01:00.250000Z", 60.25)):
+        assert parse_rfc3339(text) == seconds
+        assert parse_rfc3339(text) == seconds      # now answered from the cache

@@ -2,6 +2,7 @@
 import pytest
 
 from kubelearn import Cluster
+from kubelearn import clock as clock_module
 from kubelearn import cluster as cluster_module
 from kubelearn.api.view import ObjectView
 from kubelearn.apiserver.errors import StatusError
@@ -176,6 +177,23 @@ def test_a_controller_that_never_settles_is_reported_not_hung(c, monkeypatch):
         c.run_now()
 
 
+def test_a_timer_that_keeps_re_arming_itself_is_reported_not_hung(c, monkeypatch):
+    monkeypatch.setattr(clock_module, "MAX_FIRES_PER_INSTANT", 50)
+
+    def again():
+        c.clock.call_later(0, again, label="broken: retry forever")
+
+    c.clock.call_later(5, again, label="broken: retry forever")
+    start = c.now
+    with pytest.raises(RuntimeError, match="timer 'broken: retry forever' fired more than 50 "
+                                           "times at .*: it keeps re-arming itself"):
+        c.advance(60)
+    assert c.now == start + 5
+    c.clock.call_later(5, again, label="broken: retry forever")
+    with pytest.raises(RuntimeError, match="broken: retry forever"):
+        c.settle()          # settle() reports it the same way
+
+
 def test_apply_is_kubectl_apply_from_stdin(c):
     result = c.apply(POD)
     assert (result.stdout, result.stderr, result.exit_code) == ("pod/web created\n", "", 0)
@@ -191,3 +209,79 @@ def test_diagram_describes_the_cluster(booted):
 def test_a_cluster_becomes_the_current_context(c):
     assert c.kubeconfig.cluster() is c
     assert c.kubeconfig.context_of(c).name == "kubernetes-admin@kubernetes"
+
+
+class GcProbe(Controller):
+    """Records the garbage collector's thresholds while it reconciles."""
+    name = "gc-probe"
+    watches = ()
+
+    def __init__(self, cluster):
+        super().__init__(cluster)
+        self.seen = []
+
+    def reconcile(self, key):
+        import gc
+
+        self.seen.append(gc.get_threshold())
+
+
+def test_full_collections_are_held_off_while_controllers_run_and_restored_after(c):
+    import gc
+
+    probe = GcProbe(c)
+    c.controllers.append(probe)
+    before = gc.get_threshold()
+    probe.enqueue("now")
+    c.run_now()
+    c.clock.call_later(1, lambda: probe.enqueue("later"))
+    c.advance(2)
+    c.clock.call_later(1, lambda: probe.enqueue("settle"))
+    c.settle()
+    paused = (before[0], before[1], cluster_module.NO_FULL_COLLECTIONS)
+    assert probe.seen == [paused, paused, paused]     # young collections go on
+    assert gc.get_threshold() == before and gc.isenabled()
+
+
+def test_nested_bursts_restore_the_callers_thresholds():
+    import gc
+
+    before = gc.get_threshold()
+    gc.set_threshold(500, 5, 7)
+    try:
+        with cluster_module.full_collections_paused():
+            with cluster_module.full_collections_paused():
+                assert gc.get_threshold() == (500, 5, cluster_module.NO_FULL_COLLECTIONS)
+            assert gc.get_threshold() == (500, 5, cluster_module.NO_FULL_COLLECTIONS)
+        assert gc.get_threshold() == (500, 5, 7)
+    finally:
+        gc.set_threshold(*before)
+
+
+def test_the_thresholds_come_back_when_a_burst_fails():
+    import gc
+
+    before = gc.get_threshold()
+    with pytest.raises(ZeroDivisionError):
+        with cluster_module.full_collections_paused():
+            1 / 0
+    assert gc.get_threshold() == before
+
+
+def test_run_controllers_takes_one_key_per_controller_in_turn(c):
+    order = []
+
+    class Named(Controller):
+        watches = ()
+
+        def reconcile(self, key):
+            order.append((self.name, key))
+
+    first, second = Named(c), Named(c)
+    first.name, second.name = "first", "second"
+    for key in ("a", "b", "a"):          # "a" twice before it is processed: once
+        first.enqueue(key)
+    second.enqueue("x")
+    cluster_module.run_controllers([first, second])
+    assert order == [("first", "a"), ("second", "x"), ("first", "b")]
+    assert not first.queue.waiting and not second.queue.waiting

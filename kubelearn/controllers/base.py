@@ -17,24 +17,27 @@ from kubelearn.apiserver.store import WatchEvent
 
 
 class WorkQueue:
-    """FIFO of keys; a key already waiting is not queued twice."""
+    """FIFO of keys; a key already waiting is not queued twice.
+
+    ``waiting`` is the FIFO itself, for the cluster's run loop to test for work
+    without a method call per controller per pass (treat it as read-only)."""
 
     def __init__(self) -> None:
-        self._order: deque[Hashable] = deque()
+        self.waiting: deque[Hashable] = deque()
         self._dirty: set[Hashable] = set()
 
     def add(self, key: Hashable) -> None:
         if key not in self._dirty:
             self._dirty.add(key)
-            self._order.append(key)
+            self.waiting.append(key)
 
     def pop(self) -> Hashable:
-        key = self._order.popleft()
+        key = self.waiting.popleft()
         self._dirty.discard(key)
         return key
 
     def __len__(self) -> int:
-        return len(self._order)
+        return len(self.waiting)
 
 
 class Controller:

@@ -51,7 +51,7 @@ class DeploymentController(SyncMixin, ProgressMixin, RollingMixin, RollbackMixin
         if event.kind == "Deployment":
             if event.type == "MODIFIED" and event.old is not None \
                     and event.old.get("spec") == obj.get("spec") \
-                    and _watched_metadata(event.old) == _watched_metadata(obj):
+                    and _same_watched_metadata(event.old, obj):
                 return ()       # our own status or revision write
             return ((namespace, meta["name"]),)
         if event.kind == "ReplicaSet":
@@ -169,6 +169,15 @@ class DeploymentController(SyncMixin, ProgressMixin, RollingMixin, RollbackMixin
         return False
 
 
+def _same_watched_metadata(old: dict, new: dict) -> bool:
+    """``_watched_metadata`` of both is equal. A status write carries the annotations
+    dict over unchanged, so most writes are answered without building either tuple."""
+    old_meta, new_meta = old["metadata"], new["metadata"]
+    if old_meta.get("annotations") is new_meta.get("annotations"):
+        return old_meta.get("deletionTimestamp") == new_meta.get("deletionTimestamp")
+    return _watched_metadata(old) == _watched_metadata(new)
+
+
 def _watched_metadata(d: dict) -> tuple:
     """What in a Deployment's metadata matters to a sync: deletion and copied annotations."""
     meta = d["metadata"]
@@ -177,8 +186,22 @@ def _watched_metadata(d: dict) -> tuple:
     return meta.get("deletionTimestamp"), annotations
 
 
+_SELECTORS: dict[int, tuple[dict, object]] = {}
+_SELECTORS_SIZE = 256
+
+
 def _selector(d: dict):
+    """The Deployment's parsed selector (None when invalid), parsed once per stored
+    selector: every sync and every ReplicaSet event asks for it again."""
+    raw = (d.get("spec") or {}).get("selector")
+    known = _SELECTORS.get(id(raw))
+    if known is not None and known[0] is raw:
+        return known[1]
     try:
-        return selector_from_label_selector((d.get("spec") or {}).get("selector"))
+        selector = selector_from_label_selector(raw)
     except SelectorError:
-        return None
+        selector = None
+    if len(_SELECTORS) >= _SELECTORS_SIZE:
+        _SELECTORS.clear()
+    _SELECTORS[id(raw)] = (raw, selector)
+    return selector

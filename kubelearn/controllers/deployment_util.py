@@ -78,9 +78,26 @@ def _without_hash(template: dict) -> dict:
     return {**template, "metadata": meta}
 
 
+_EQUAL_MEMO: dict[tuple[int, int], tuple[dict, dict, bool]] = {}
+_EQUAL_MEMO_SIZE = 256
+
+
 def equal_ignore_hash(t1: dict, t2: dict) -> bool:
-    """EqualIgnoreHash: the same template, whatever their pod-template-hash labels."""
-    return _without_hash(t1 or {}) == _without_hash(t2 or {})
+    """EqualIgnoreHash: the same template, whatever their pod-template-hash labels.
+
+    Every sync asks this about the same stored templates (the Deployment's and its
+    ReplicaSets'), and stored objects never change in place, so the answer is
+    remembered for the pair of dicts (kept alive by the memo, so their ids stay theirs)."""
+    t1, t2 = t1 or {}, t2 or {}
+    key = (id(t1), id(t2))
+    known = _EQUAL_MEMO.get(key)
+    if known is not None and known[0] is t1 and known[1] is t2:
+        return known[2]
+    equal = _without_hash(t1) == _without_hash(t2)
+    if len(_EQUAL_MEMO) >= _EQUAL_MEMO_SIZE:
+        _EQUAL_MEMO.clear()
+    _EQUAL_MEMO[key] = (t1, t2, equal)
+    return equal
 
 
 # -- replica arithmetic -------------------------------------------------------------

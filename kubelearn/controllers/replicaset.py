@@ -39,17 +39,25 @@ class _Owned:
         self.totals = [0, 0, 0]
         self.template_labels = template_labels
 
-    def contribution(self, pod: dict) -> tuple[int, int, int]:
+    def contribution(self, pod: dict, previous: tuple | None = None) -> tuple[int, int, int]:
+        """What the pod adds to the totals. ``previous`` is the (pod, contribution) entry of
+        its last version: when that version had the very same labels dict (a status or
+        binding write keeps it), whether it is fully labelled is already known."""
         if not is_pod_active(pod):
             return 0, 0, 0
-        labels = pod["metadata"].get("labels") or {}
-        labeled = all(labels.get(k) == v for k, v in self.template_labels.items())
-        return 1, int(is_pod_ready(pod)), int(labeled)
+        labels = pod["metadata"].get("labels")
+        if previous is not None and previous[1][0] and previous[0]["metadata"].get(
+                "labels") is labels:
+            labeled = previous[1][2]
+        else:
+            labels = labels or {}
+            labeled = int(all(labels.get(k) == v for k, v in self.template_labels.items()))
+        return 1, int(is_pod_ready(pod)), labeled
 
     def put(self, key, pod: dict) -> bool:
         """Record the pod's latest version; True when the totals changed."""
         old = self.pods.get(key)
-        new = self.contribution(pod)
+        new = self.contribution(pod, old)
         self.pods[key] = (pod, new)
         before = old[1] if old else (0, 0, 0)
         if before != new:

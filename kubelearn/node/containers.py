@@ -156,7 +156,10 @@ class ContainerLifecycle:
         expired = finished - last > 2 * CRASH_BACKOFF_MAX
         if record.state == "terminated":
             record.last_terminated = record._state()["terminated"]
-        if delay and not expired and now - finished < delay:
+        # On the millisecond grid timers run on, as the restart timer below is:
+        # ``now - finished < delay`` can still hold at ``round(finished + delay, 3)``.
+        ready = round(finished + delay, 3)
+        if delay and not expired and now < ready:
             meta = pod["metadata"]
             who = f"{meta['name']}_{meta.get('namespace', '')}({meta['uid']})"
             record.state, record.reason = "waiting", "CrashLoopBackOff"
@@ -168,8 +171,8 @@ class ContainerLifecycle:
             # The pod worker resyncs every 10-15 s and restarts at the first sync after
             # the back-off: jump straight to that sync (the syncs between change nothing).
             when = now
-            while when - finished < delay:
-                when += self.runtime.delay("crash_resync", CRASH_RESYNC)
+            while when < ready:
+                when = round(when + self.runtime.delay("crash_resync", CRASH_RESYNC), 3)
             self._container_timer(worker, record, "restart", when,
                                   lambda w: self._sync_restart(w, record), background=True)
             return

@@ -19,6 +19,21 @@ if TYPE_CHECKING:
     from kubelearn.node.kubelet import PodWorker
 
 
+def backoff_ready(entry: tuple[float, float] | None) -> float | None:
+    """When an image's back-off ``(delay, since)`` ends, on the millisecond grid
+    timers are scheduled on; None when the image is not backing off.
+
+    The retry timer fires at exactly this instant and the check compares
+    against the same number. Comparing ``now - since < delay`` instead can
+    still hold when the timer fires (``round(214.979 + 160, 3) - 214.979`` is
+    ``159.99999999999997``), and re-armed the retry at that instant forever.
+    """
+    if not entry or not entry[0]:
+        return None
+    delay, since = entry
+    return round(since + delay, 3)
+
+
 class ImageManager:
     """Image steps of a kubelet's pod worker."""
 
@@ -46,11 +61,11 @@ class ImageManager:
                         f'Container image "{image}" already present on machine')
             self._create_container(worker, record)
             return
-        delay, at = worker.backoff.get(image, (0.0, 0.0))
-        if delay and now - at < delay:
+        ready = backoff_ready(worker.backoff.get(image))
+        if ready is not None and now < ready:
             msg = f'Back-off pulling image "{image}"'
             self._event(pod, record, "Normal", "BackOff", msg)
-            self._fail(worker, pod, record, "ImagePullBackOff", msg, retry_at=at + delay)
+            self._fail(worker, pod, record, "ImagePullBackOff", msg, retry_at=ready)
             return
         self._event(pod, record, "Normal", "Pulling", f'Pulling image "{image}"')
         result = self.runtime.pull(image, now)
@@ -83,8 +98,13 @@ class ImageManager:
               message: str, retry_at: float | None = None) -> None:
         """The container cannot start this time: say why and sync again later."""
         self._event(pod, record, "Warning", "Failed", f"Error: {reason}")
+        again = (record.state, record.reason, record.message) == ("waiting", reason, message)
         record.state, record.reason, record.message = "waiting", reason, message
-        self._write_status(worker)
+        if not (again and self._status_unchanged(worker)):
+            self._write_status(worker)
+            written = self._pod(worker)
+            worker.failure_write = ((written["metadata"]["resourceVersion"], self.node_ip)
+                                    if written is not None else ())
         worker.failures += 1
         first = worker.failures == 1
         resync = self.runtime.delay("pod_resync" if first or retry_at is None
@@ -96,6 +116,17 @@ class ImageManager:
         # the retries after it go on forever and must not keep settle() waiting.
         self._at(worker, round(when, 3), lambda w: self._retry_container(w, record),
                  f"retry {record.image}", background=not first)
+
+    def _status_unchanged(self, worker: PodWorker) -> bool:
+        """Would the status written now be the one stored? Yes when nothing was written
+        to the pod since the last failure wrote it, its node kept its IP, and its one
+        container is still waiting for the same reason: then building the status again
+        (a sync in back-off every 10-18 s, for every such pod) can be skipped."""
+        if len(worker.containers) != 1 or not worker.failure_write:
+            return False
+        pod = self._pod(worker)
+        return (pod is not None and
+                (pod["metadata"]["resourceVersion"], self.node_ip) == worker.failure_write)
 
     def _retry_container(self, worker: PodWorker, record: ContainerRecord) -> None:
         if worker.stage == "starting":

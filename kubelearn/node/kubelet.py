@@ -69,6 +69,7 @@ class PodWorker:
     timers: list[Timer] = field(default_factory=list)
     backoff: dict[str, tuple[float, float]] = field(default_factory=dict)  # image -> (delay, at)
     failures: int = 0
+    failure_write: tuple = ()        # (pod resourceVersion, node IP) after _fail wrote status
 
     @property
     def key(self) -> tuple[str, str]:
@@ -304,7 +305,7 @@ class Kubelet(ImageManager, MirrorPods, ContainerLifecycle, Prober):
             background: bool = False) -> Timer:
         def fire() -> None:
             if worker.stage != "gone":
-                worker.timers = [t for t in worker.timers if not t.cancelled and t is not timer]
+                worker.timers = [t for t in worker.timers if t.pending]
                 step(worker)
 
         timer = self.clock.call_at(when, fire, background=background,

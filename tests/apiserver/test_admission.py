@@ -238,3 +238,41 @@ def test_bad_request_beats_validation():
     body = yaml.safe_load(NOTES_SERVICE)
     body["metadata"]["name"] = "Not_A_Service_Name"
     assert refusal(body).code == 400
+
+
+POD_INFO = lookup_kind("v1", "Pod")
+TEMPLATE_SPEC = {"containers": [{"name": "nginx", "image": "nginx:1.25",
+                                 "resources": {"limits": {"cpu": "100m"}}}]}
+
+
+def sibling(name, spec=TEMPLATE_SPEC, **meta):
+    """A pod as a ReplicaSet builds it: its template's very spec dict, a generated name."""
+    return {"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"generateName": "web-", "name": name, "namespace": "default",
+                         "labels": {"app": "web"}, **meta},
+            "spec": spec}
+
+
+def test_a_sibling_pod_is_admitted_exactly_as_a_full_admission_would():
+    admit(POD_INFO, sibling("web-bcdfg"))
+    repeated = admit(POD_INFO, sibling("web-hjklm"))      # same spec dict: re-used
+    full = admit(POD_INFO, sibling("web-hjklm", copy.deepcopy(TEMPLATE_SPEC)))
+    assert repeated == full
+    assert list(repeated["metadata"]) == list(full["metadata"])      # key order too
+    assert repeated["metadata"]["name"] == "web-hjklm"
+
+
+def test_a_sibling_with_an_invalid_name_is_still_refused():
+    admit(POD_INFO, sibling("web-bcdfg"))
+    with pytest.raises(StatusError) as err:
+        admit(POD_INFO, sibling("Web_Bad"))
+    assert err.value.code == 422 and "metadata.name" in err.value.message
+
+
+def test_a_sibling_that_differs_elsewhere_gets_the_full_admission():
+    first = admit(POD_INFO, sibling("web-bcdfg"))
+    other = admit(POD_INFO, sibling("web-hjklm", labels={"app": "web", "tier": "front"}))
+    assert other["metadata"]["labels"] == {"app": "web", "tier": "front"}
+    assert other["spec"] == first["spec"]
+    with pytest.raises(StatusError):
+        admit(POD_INFO, sibling("web-npqrs", labels={"app": "-bad-"}))

@@ -79,6 +79,45 @@ def test_equal_ignore_hash():
     assert not util.equal_ignore_hash(a, {**b, "spec": {"x": 2}})
 
 
+def test_equal_ignore_hash_remembers_answers_per_pair_of_stored_templates():
+    a = {"metadata": {"labels": {"app": "web", "pod-template-hash": "abc"}}, "spec": {"x": 1}}
+    b = {"metadata": {"labels": {"app": "web"}}, "spec": {"x": 1}}
+    c = {"metadata": {"labels": {"app": "web"}}, "spec": {"x": 2}}
+    for _ in range(2):              # the second round is answered from the memo
+        assert util.equal_ignore_hash(a, b) and util.equal_ignore_hash(b, a)
+        assert not util.equal_ignore_hash(a, c)
+        assert util.equal_ignore_hash(None, {}) and util.equal_ignore_hash({}, None)
+
+
+def test_a_status_write_does_not_wake_the_deployment_but_an_annotation_change_does():
+    from kubelearn.controllers.deployment import _same_watched_metadata
+
+    annotations = {"deployment.kubernetes.io/revision": "1", "team": "a"}
+    d = {"metadata": {"name": "web", "annotations": annotations}}
+    status_write = {"metadata": {"name": "web", "annotations": annotations}}
+    assert _same_watched_metadata(d, status_write)
+    revision_only = {"metadata": {"name": "web", "annotations": {
+        **annotations, "deployment.kubernetes.io/revision": "2"}}}
+    assert _same_watched_metadata(d, revision_only)
+    assert not _same_watched_metadata(d, {"metadata": {"name": "web", "annotations": {
+        **annotations, "team": "b"}}})
+    assert not _same_watched_metadata(d, {"metadata": {
+        "name": "web", "annotations": annotations, "deletionTimestamp": "2025-06-02T09:00:05Z"}})
+
+
+def test_a_deployment_selector_is_parsed_once_per_stored_selector():
+    from kubelearn.controllers.deployment import _selector
+
+    d = {"spec": {"selector": {"matchLabels": {"app": "web"}}}}
+    first = _selector(d)
+    assert first is _selector(d) and first.matches({"app": "web"})
+    changed = {"spec": {"selector": {"matchLabels": {"app": "db"}}}}
+    assert _selector(changed).matches({"app": "db"}) and not _selector(changed).matches(
+        {"app": "web"})
+    bad = {"spec": {"selector": {"matchExpressions": [{"key": "app", "operator": "Nope"}]}}}
+    assert _selector(bad) is None and _selector(bad) is None
+
+
 # -- the controller ----------------------------------------------------------------------------
 def test_creates_a_replica_set_named_after_the_template_hash(cluster):
     d = cluster.api.create(deployment())

@@ -87,6 +87,22 @@ def test_fully_labeled_counts_template_labels(cluster):
     assert (status["replicas"], status["fullyLabeledReplicas"]) == (3, 2)
 
 
+def test_fully_labeled_count_survives_status_writes_and_follows_label_changes(cluster):
+    cluster.api.create(replica_set(template_labels={"app": "web", "tier": "front"}))
+    cluster.run_now()
+    first = pods(cluster)[0]
+    cluster.api.write_metadata(first, {**first["metadata"], "labels": {"app": "web"}})
+    cluster.settle()            # binding and kubelet status writes keep the labels dict
+    status = cluster.api.get("ReplicaSet", "web", "default")["status"]
+    assert (status["readyReplicas"], status["fullyLabeledReplicas"]) == (3, 2)
+    first = cluster.api.get("Pod", first["metadata"]["name"], "default")
+    labels = {"app": "web", "tier": "front"}
+    cluster.api.write_metadata(first, {**first["metadata"], "labels": labels})
+    cluster.run_now()
+    status = cluster.api.get("ReplicaSet", "web", "default")["status"]
+    assert status["fullyLabeledReplicas"] == 3
+
+
 def test_scale_up_and_down(cluster):
     cluster.api.create(replica_set())
     cluster.run_now()

@@ -5,8 +5,8 @@ import pytest
 from kubelearn import Cluster
 from kubelearn.clock import parse_rfc3339
 from kubelearn.node.containers import CRASH_BACKOFF_INITIAL, CRASH_BACKOFF_MAX
-from kubelearn.node.kubelet import (container_exited, container_logs, running_container,
-                                    serve_http)
+from kubelearn.node.kubelet import (container_exited, container_logs, kubelet_for,
+                                    running_container, serve_http)
 
 
 def pod(name, image, container="c", policy="Always", **extra):
@@ -64,6 +64,28 @@ def test_back_off_doubles_and_is_capped(c):
     for gap, wanted in zip(gaps, [20, 40, 80, 160, 300, 300]):
         assert wanted <= gap <= wanted + 16
     assert CRASH_BACKOFF_INITIAL == 10 and CRASH_BACKOFF_MAX == 300
+
+
+def test_a_restart_at_the_end_of_the_back_off_is_not_backed_off_again(c):
+    c.api.create(pod("bb", "busybox:1.36"))
+    c.settle()
+    kubelet = kubelet_for(c, c.api.get("Pod", "bb", "default")["spec"]["nodeName"])
+    worker = kubelet.workers[("default", "bb")]
+    record = worker.containers[0]
+    # an exit less than 10 s ago at a time where ``finished + 10`` rounded to the
+    # millisecond grid minus ``finished`` is a hair under 10 in floats
+    finished = max(t for t in (ms / 1000 for ms in range(int(c.now * 1000) + 1))
+                   if round(t + 10, 3) - t < 10)
+    assert c.now - 10 < finished
+    kubelet._cancel_container_timers(record)
+    record.finished_at, record.backoff = finished, (10.0, finished)
+    ready = round(finished + 10, 3)
+    c.clock.call_at(ready, lambda: kubelet._sync_restart(worker, record))
+    backoffs = [e["count"] for e in c.api.list("Event", "default") if e["reason"] == "BackOff"]
+    c.advance(ready - c.now + 0.0001)
+    assert record.backoff == (20.0, finished)           # restarted, at the end of the back-off
+    assert [e["count"] for e in c.api.list("Event", "default")
+            if e["reason"] == "BackOff"] == backoffs    # and not told to back off again
 
 
 def test_restart_policy_never_and_on_failure(c):

@@ -379,3 +379,27 @@ def test_same_seed_same_timings():
     (4.0, "4s"), (62.5, "1m2.5s"), (3600, "1h0m0s"), (3723.25, "1h2m3.25s")])
 def test_go_duration_strings(seconds, text):
     assert go_duration(seconds) == text
+
+
+def test_fired_kubelet_steps_leave_no_reference_cycles(cluster):
+    """A timer's callback must not hold its own timer: such cycles are freed only by the
+    cyclic collector, whose full collections the engine holds off while it runs
+    (``full_collections_paused``), so every pod would leave garbage behind."""
+    import gc
+
+    from kubelearn.clock import Timer
+
+    gc.collect()
+    gc.disable()
+    try:
+        run(cluster, pod("web"))
+        cluster.settle()
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        cyclic = [o for o in gc.garbage if isinstance(o, Timer)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert cluster.api.get("Pod", "web", "default")["status"]["phase"] == "Running"
+    assert cyclic == []
