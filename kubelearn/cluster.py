@@ -107,6 +107,7 @@ class Cluster:
         from kubelearn import bootstrap, contexts
         from kubelearn.controllers import default_controllers
         from kubelearn.node.registry import Registry
+        from kubelearn.node.volumes import ClusterStorage
 
         self.seed = seed
         self.flavour = flavour
@@ -119,6 +120,7 @@ class Cluster:
         self.name = self.profile.cluster_name
         self.ca_bundle = bootstrap.ca_bundle(self.rng)
         self.registry = Registry()      # the images kubelets can pull (registry.push adds one)
+        self.storage = ClusterStorage()  # the bytes behind volumes: node disks, emptyDirs, CSI
         self.stopped_nodes: dict[str, float] = {}   # node -> when it stopped (stop_node)
         self.controllers = default_controllers(self)
         self._routes: dict[str, list] = {}
@@ -229,8 +231,9 @@ class Cluster:
 
         return request(self, "GET", url)
 
-    def http_post(self, url: str, data: str | bytes | None = None):
-        """``POST url`` with ``data``; otherwise like ``http_get``."""
+    def http_post(self, url: str, data: str | bytes | dict | None = None):
+        """``POST url`` with ``data`` (text, or a dict sent as JSON); otherwise like
+        ``http_get``. ``c.http_post(url + "/story", {"text": "Once upon a time"})``."""
         from kubelearn.network.http import request
 
         return request(self, "POST", url, data)

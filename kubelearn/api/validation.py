@@ -56,6 +56,10 @@ _DNS1123_LABEL_RE = re.compile(_DNS1123_LABEL_FMT)
 _DNS1123_SUBDOMAIN_RE = re.compile(_DNS1123_SUBDOMAIN_FMT)
 _DNS1035_LABEL_RE = re.compile(_DNS1035_LABEL_FMT)
 _CONFIG_MAP_KEY_RE = re.compile(_CONFIG_MAP_KEY_FMT)
+_ENV_VAR_NAME_FMT = "[-._a-zA-Z][-._a-zA-Z0-9]*"
+_ENV_VAR_NAME_MSG = ("a valid environment variable name must consist of alphabetic characters, "
+                     "digits, '_', '-', or '.', and must not start with a digit")
+_ENV_VAR_NAME_RE = re.compile(_ENV_VAR_NAME_FMT)
 _PORT_NAME_CHARSET_RE = re.compile("[-a-z0-9]+")
 
 
@@ -185,6 +189,21 @@ def is_config_map_key(value: str) -> list[str]:
     if not _matches(_CONFIG_MAP_KEY_RE, value):
         errs.append(regex_error(_CONFIG_MAP_KEY_MSG, _CONFIG_MAP_KEY_FMT, "key.name", "KEY_NAME",
                                 "key-name"))
+    if value == ".":
+        errs.append("must not be '.'")
+    elif value == "..":
+        errs.append("must not be '..'")
+    elif value.startswith(".."):
+        errs.append("must not start with '..'")
+    return errs
+
+
+def is_env_var_name(value: str) -> list[str]:
+    """IsEnvVarName (the strict form: ``kubectl create --from-env-file`` still uses it)."""
+    errs = []
+    if not _matches(_ENV_VAR_NAME_RE, value):
+        errs.append(regex_error(_ENV_VAR_NAME_MSG, _ENV_VAR_NAME_FMT, "my.env-name",
+                                "MY_ENV.NAME", "MyEnvName1"))
     if value == ".":
         errs.append("must not be '.'")
     elif value == "..":

@@ -255,12 +255,41 @@ def collect_data(inv: Invocation, kind: str, name: str) -> tuple[dict, dict]:
         if os.path.isdir(os.path.join(inv.cwd, path)):
             raise KubectlError("error: env {} file cannot be a directory".format(
                 "config" if kind == "ConfigMap" else "secret"))
-        for line in _read(inv, path).decode().splitlines():
-            line = line.lstrip()
-            if line and not line.startswith("#"):
-                key, _, value = line.partition("=")
-                _put(data, binary, key, value.encode(), kind, name)
+        for key, value in _env_file_lines(path, _read(inv, path)):
+            _put(data, binary, key, value.encode(), kind, name)
     return dict(sorted(data.items())), dict(sorted(binary.items()))
+
+
+def _env_file_lines(path: str, content: bytes) -> list[tuple[str, str]]:
+    """addFromEnvFile / processEnvFileLine: ``KEY=value`` lines (a UTF-8 BOM dropped
+    from the first, leading blanks trimmed, ``#`` comments and empty lines skipped);
+    keys must be strict environment variable names; a line without ``=`` takes the
+    variable from kubectl's own environment, which is empty here."""
+    from kubelearn.api.validation import go_quote, is_env_var_name
+
+    pairs = []
+    lines = content.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    for number, raw in enumerate(lines):
+        raw = raw.removesuffix(b"\r")
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise KubectlError(f"error: env file {path} contains invalid utf8 bytes at line "
+                               f"{number + 1}: [{' '.join(str(b) for b in raw)}]") from None
+        if number == 0:
+            line = line.removeprefix("\ufeff")
+        line = line.lstrip()
+        if not line or line.startswith("#"):
+            continue
+        key, eq, value = line.partition("=")
+        errs = is_env_var_name(key)
+        if errs:
+            raise KubectlError(f"error: {go_quote(key)} is not a valid key name: "
+                               + ";".join(errs))
+        pairs.append((key, value if eq else ""))
+    return pairs
 
 
 def _add_literals(inv: Invocation, data: dict, binary: dict, kind: str, name: str) -> None:

@@ -99,7 +99,7 @@ class Response:
 
 
 # -- requests ------------------------------------------------------------------
-def request(cluster, method: str, url: str, data: str | bytes | None = None, *,
+def request(cluster, method: str, url: str, data: str | bytes | dict | None = None, *,
             from_pod: tuple[str, str] | None = None,
             user_agent: str = "curl/8.5.0") -> Response:
     """Send one request and return the answer (or raise an HTTPConnectionError)."""
@@ -118,23 +118,23 @@ def request(cluster, method: str, url: str, data: str | bytes | None = None, *,
     if host in ("127.0.0.1", "localhost") and from_pod is None:
         forward = proxy.host_ports.get(port)
         if forward is not None and forward.kind == "apiserver-proxy":
-            return _apiserver_proxy(cluster, method, url, path, user_agent)
+            return _apiserver_proxy(cluster, method, url, path, user_agent, data)
     try:
         backend = proxy.route(host, port, client=client)
     except Unreachable as gone:
         raise _ERRORS[gone.reason](f"Failed to connect to {host} port {port}: {gone.reason}",
                                    host, port) from None
-    return _serve(cluster, backend, method, path, url, user_agent, host, port)
+    return _serve(cluster, backend, method, path, url, user_agent, host, port, data)
 
 
 def _serve(cluster, backend, method: str, path: str, url: str, user_agent: str, host: str,
-           port: int) -> Response:
+           port: int, data=None) -> Response:
     from kubelearn.node.kubelet import running_container, serve_http
 
     info = running_container(cluster, backend.namespace, backend.pod, backend.container)
     answer = serve_http(cluster, backend.namespace, backend.pod, backend.container, path,
                         method=method, client=backend.client, port=backend.port,
-                        user_agent=user_agent)
+                        user_agent=user_agent, body=data)
     cluster.run_now()
     if answer is None:
         raise ConnectionRefused(f"Failed to connect to {host} port {port}: {REFUSED}", host,
@@ -143,9 +143,11 @@ def _serve(cluster, backend, method: str, path: str, url: str, user_agent: str, 
         raise EmptyReply("Empty reply from server", host, port)
     body = answer.get("body", "")
     headers = {}
-    server = _server_header((info or {}).get("app") or {})
+    app = (info or {}).get("app") or {}
+    server = _server_header(app)
     if server:
         headers["Server"] = server
+    headers.update((app.get("http") or {}).get("headers") or {})
     headers["Content-Type"] = answer.get("content_type", "text/plain")
     headers["Content-Length"] = str(len(body.encode()))
     return Response(answer.get("status", 200), body, headers,
@@ -161,7 +163,8 @@ def _server_header(app: dict) -> str:
 
 
 # -- kubectl proxy (what minikube dashboard opens) -------------------------------
-def _apiserver_proxy(cluster, method: str, url: str, path: str, user_agent: str) -> Response:
+def _apiserver_proxy(cluster, method: str, url: str, path: str, user_agent: str,
+                     data=None) -> Response:
     """``/api/v1/namespaces/NS/services/[scheme:]NAME[:port]/proxy/PATH``: the API
     server's service proxy, reached through ``kubectl proxy``."""
     match = _PROXY_PATH.match(path.split("?", 1)[0])
@@ -195,7 +198,7 @@ def _apiserver_proxy(cluster, method: str, url: str, path: str, user_agent: str)
                        f'connect: connection refused', url)
     from kubelearn.network.proxy import Backend
     backend = Backend(namespace, pod_name, container, number, f"{namespace}/{name}", "host")
-    return _serve(cluster, backend, method, rest, url, user_agent, "127.0.0.1", 0)
+    return _serve(cluster, backend, method, rest, url, user_agent, "127.0.0.1", 0, data)
 
 
 def _status(code: int, reason: str, message: str, url: str, name: str = "",

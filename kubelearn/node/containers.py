@@ -20,10 +20,13 @@ this in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
-from kubelearn.node.apps import (ProcessPlan, access_line, http_response, plan_process,
-                                 startup_lines, trace)
+from kubelearn.node.apps import (ExecResult, ProcessPlan, access_line, http_response,
+                                 plan_process, process_argv, run_command, startup_lines)
+from kubelearn.node.filesystem import ContainerFS, image_layer
+from kubelearn.node.shell import ScriptProcess, flavour_of
+from kubelearn.node.volumes import storage_of
 from kubelearn.node.podstatus import ContainerRecord
 from kubelearn.node.runtime import go_duration
 
@@ -37,7 +40,11 @@ CRASH_RESYNC = (10.0, 5.0)       # pod worker resync while backing off: 10s, jit
 
 @dataclass
 class ContainerRun:
-    """One run of a container's process (a container id's lifetime)."""
+    """One run of a container's process (a container id's lifetime).
+
+    ``fs`` is what the process sees: a fresh layer from the image with the pod's
+    volumes mounted (``volumes.ClusterStorage.container_fs``), made on first use;
+    a script's ``process`` runs against it a step at a time (``sync``)."""
     container_id: str
     app: dict
     plan: ProcessPlan
@@ -45,6 +52,50 @@ class ContainerRun:
     values: dict
     lines: list[tuple[float, str]] = field(default_factory=list)
     finished_at: float | None = None
+    env: object = None          # env.ContainerEnv: the variables this run started with
+    make_fs: Callable[[], ContainerFS] | None = field(default=None, repr=False)
+    process: ScriptProcess | None = field(default=None, repr=False)
+    _fs: ContainerFS | None = field(default=None, repr=False)
+
+    @property
+    def fs(self) -> ContainerFS:
+        if self._fs is None:
+            self._fs = self.make_fs() if self.make_fs is not None else ContainerFS(
+                image_layer(self.app, self.values.get("hostname", "")))
+        return self._fs
+
+    @property
+    def variables(self) -> list[tuple[str, str]]:
+        """The process's environment, in ``env`` order."""
+        if self.env is not None:
+            return list(self.env.variables)
+        return list((self.values.get("env") or {}).items())
+
+    @property
+    def workdir(self) -> str:
+        return self.app.get("workdir") or "/"
+
+    def start_script(self) -> None:
+        """Start the script: its first steps run now (``touch /tmp/healthy`` is there at
+        once); it then goes on as it is observed (``sync``)."""
+        self.process = ScriptProcess(self.plan.argv, self.fs, self.variables, self.values,
+                                     flavour_of(self.app), cwd=self.workdir)
+        for tree in self._written_trees():
+            tree.writers.append(self)
+        sync_runs(self, self.started_at)
+
+    def _written_trees(self):
+        fs = self.fs
+        return [fs.layer] + [m.tree for m in fs.mounts if not m.read_only]
+
+    def limit(self, now: float) -> float:
+        """How far the process may have run by ``now`` (its end, once it stopped)."""
+        return min(now, self.finished_at) if self.finished_at is not None else now
+
+    def sync(self, now: float) -> None:
+        """Bring this run's filesystem up to ``now``: every script that writes to any of
+        its trees (and those they share trees with) runs up to ``now``, in time order."""
+        sync_runs(self, now)
 
     def logs(self, now: float) -> list[tuple[float, str]]:
         """What ``kubectl logs`` shows for this run: (time, line), oldest first."""
@@ -54,19 +105,59 @@ class ContainerRun:
                  for t, text in self.lines if t <= end]
         if self.plan.kind == "server":      # rendered when read: starting stays cheap
             lines = startup_lines(self.app, self.started_at, self.values) + lines
-        if self.plan.kind == "script":
-            replay = trace(self.plan.argv, end - self.started_at, self.app.get("files") or {},
-                           self.values)
-            lines += [(self.started_at + t, text) for t, text in replay.lines]
+        if self.process is not None:
+            self.sync(min(end, now))
+            lines += [(self.started_at + t, text)
+                      for t, text in self.process.lines(end - self.started_at)]
             lines.sort(key=lambda line: line[0])
         return lines
 
     def files(self, now: float) -> dict[str, str]:
         """The container's own files now (lost when the container restarts)."""
-        files = dict(self.app.get("files") or {})
-        if self.plan.kind == "script":
-            files = trace(self.plan.argv, now - self.started_at, files, self.values).files
-        return files
+        self.sync(now)
+        return dict(self.fs.layer.files)
+
+    def exec(self, argv: list[str], now: float, stdin: str | None = None) -> ExecResult:
+        """Run a command in this container now (``kubectl exec``, an exec probe)."""
+        self.sync(now)
+        return run_command(self.app, list(argv), self.fs, self.variables,
+                           {**self.values, "start": now}, stdin=stdin)
+
+
+def sync_runs(run: ContainerRun, now: float) -> None:
+    """Run the scripts that share trees with ``run`` up to ``now``, the earliest step
+    first, so two containers appending to one volume interleave as they would."""
+    group, seen, todo = [], set(), [run]
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        group.append(current)
+        trees = [current.fs.layer] + [m.tree for m in current.fs.mounts] \
+            if current._fs is not None else []
+        for tree in trees:
+            todo.extend(w for w in tree.writers if id(w) not in seen)
+    runners = [r for r in group if r.process is not None]
+    while True:
+        best, best_at = None, None
+        for candidate in runners:
+            process = candidate.process
+            if not process.runnable:
+                continue
+            at = candidate.started_at + process.wake
+            if at <= candidate.limit(now) + 1e-9 and (best_at is None or at < best_at):
+                best, best_at = candidate, at
+        if best is None:
+            break
+        best.process.step()
+    for candidate in runners:           # ended, or stopped for good: writes no more
+        done = not candidate.process.runnable or (
+            candidate.finished_at is not None and candidate.finished_at <= now)
+        if done:
+            for tree in candidate._written_trees():
+                if candidate in tree.writers:
+                    tree.writers.remove(candidate)
 
 
 def container_spec(pod: dict, name: str) -> dict:
@@ -85,13 +176,24 @@ class ContainerLifecycle:
         image = self.manager.registry.resolve(record.image)
         app = image.app if image is not None else {}
         now = self.clock.now
+        env = record.env
         values = {"hostname": pod["metadata"]["name"], "version": app.get("version", ""),
-                  "start": now}
-        plan = plan_process(app, spec)
-        run = ContainerRun(record.container_id, app, plan, now, values)
+                  "start": now, "env": env.as_dict() if env is not None else {}}
+        if env is not None and (spec.get("command") or spec.get("args")):
+            spec = {**spec, "command": env.expand(spec.get("command")),
+                    "args": env.expand(spec.get("args"))}
+        storage = storage_of(self.manager.cluster)
+        run = ContainerRun(record.container_id, app, ProcessPlan("server"), now, values, env=env,
+                           make_fs=lambda: storage.container_fs(pod, spec, app))
+        # a script's exit comes from a dry run against a copy of its filesystem
+        plan = plan_process(app, spec, values["env"], fs=run.fs
+                            if process_argv(app, spec)[0] == "script" else None, values=values)
+        run.plan = plan
         if record.run is not None:
             record.previous_run = record.run
         record.run = run
+        if plan.kind == "script":
+            run.start_script()
         if plan.exit_after is not None:
             code = plan.exit_code
             self._container_timer(worker, record, "exit", now + plan.exit_after,
@@ -197,7 +299,7 @@ class ContainerLifecycle:
     # -- what teammates ask of a running container ------------------------
     def serve_request(self, worker: PodWorker, record: ContainerRecord, path: str, *,
                       method: str = "GET", client: str = "", user_agent: str = "curl/8.5.0",
-                      port: int | None = None) -> dict | None:
+                      port: int | None = None, body=None) -> dict | None:
         """The container's answer to one HTTP request, logged as its app logs requests.
         None when nothing listens (not running, or another port): connection refused.
         A crash route ends the process (exit code from the route) and answers
@@ -208,7 +310,13 @@ class ContainerLifecycle:
         if port is not None and port not in run.plan.listens or not run.plan.listens:
             return None
         now = self.clock.now
-        response = http_response(run.app, path, run.values)
+        http = run.app.get("http") or {}
+        if http.get("uses_files"):           # the app reads or writes its files
+            run.sync(now)
+            response = http_response(run.app, path, run.values, method=method, body=body,
+                                     fs=run.fs, env=run.variables)
+        else:
+            response = http_response(run.app, path, run.values, method=method, body=body)
         if response.get("crash"):
             self._process_exited(worker, record, response["exit_code"], log=response["log"])
             return response

@@ -2,8 +2,9 @@
 
 Two groups: what the cluster itself runs (the kubeadm control-plane images,
 CoreDNS, kube-proxy, the pause image, minikube's storage provisioner) and the
-course's images (``nginx``, ``busybox``, ``kubelearn/hello`` and the
-placeholder names the notes use, ``repo/my-docker-image`` and friends).
+course's images (``nginx``, ``busybox``, ``kubelearn/hello``, the notes' story
+app ``kubelearn/story`` and the placeholder names the notes use,
+``repo/my-docker-image`` and friends).
 
 Each image carries an ``app``: a plain dict saying how the program inside
 behaves. ``ports`` and ``http.routes`` are what ``curl`` will reach, ``logs``
@@ -11,6 +12,10 @@ what ``kubectl logs`` prints (``{time}``, ``{hostname}`` and ``{version}`` are
 filled in when the container runs), ``on_sigterm`` whether the process exits
 when asked (``"exit"``, after ``stop_seconds``) or ignores it and is killed
 when the grace period ends (``"ignore"``, as ``sleep`` under ``sh`` does).
+``files`` and ``dirs`` are the image's filesystem (what ``kubectl exec ... ls``
+shows), ``workdir`` its WORKDIR, ``env`` its ENV, and ``base`` the distribution
+its shell and tools come from (``busybox`` for alpine/busybox, ``debian`` for
+coreutils and dash, ``scratch`` for images with no shell at all).
 Nothing here is code, so a lesson can ``registry.push`` its own image with
 its own behaviour.
 
@@ -97,7 +102,10 @@ def nginx_app(version: str) -> dict:
         "logs": {"startup": list(_NGINX_STARTUP),
                  "access": '{client} - - [{time:clf}] "{method} {path} HTTP/1.1" {status} '
                            '{bytes} "-" "{user_agent}" "-"'},
-        "files": {"/usr/share/nginx/html/index.html": NGINX_WELCOME},
+        "files": {"/usr/share/nginx/html/index.html": NGINX_WELCOME,
+                  "/docker-entrypoint.sh": "#!/bin/sh\n"},
+        "dirs": ["/etc/nginx", "/etc/nginx/conf.d", "/docker-entrypoint.d", "/var/cache/nginx"],
+        "base": "debian",
         "on_sigterm": "exit", "stop_seconds": [0.1, 0.5],
     }
 
@@ -122,6 +130,8 @@ def hello_app(version: str) -> dict:
                  "not_found": {"status": 404, "content_type": "text/plain",
                                "body": "404 page not found\n"}},
         "env": {"HELLO_VERSION": version},
+        "base": "busybox",
+        "files": {"/hello": ""},
         "logs": {"startup": ["{time:go} hello v{version} listening on :8080 as {hostname}"],
                  "access": "{time:go} {method} {path} {status} from {client}"},
         "on_sigterm": "exit", "stop_seconds": [0.05, 0.3],
@@ -144,12 +154,119 @@ def placeholder_app(name: str) -> dict:
                                "body": "Cannot GET {path}\n"}},
         "logs": {"startup": ["Server listening on port 8080"],
                  "access": "{method} {path} {status}"},
+        "base": "debian", "workdir": "/app",
+        "files": {"/app/server.js": "// the placeholder web app of the notes\n"},
         "on_sigterm": "exit", "stop_seconds": [0.1, 0.4],
+    }
+
+
+EXPRESS_NOT_FOUND = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Error</title>
+</head>
+<body>
+<pre>Cannot {method} {path}</pre>
+</body>
+</html>
+"""
+
+STORY_APP_JS = """const path = require('path');
+const fs = require('fs');
+
+const express = require('express');
+const bodyParser = require('body-parser');
+
+const app = express();
+
+const filePath = path.join(__dirname, process.env.STORY_FOLDER || 'story', 'text.txt');
+
+app.use(bodyParser.json());
+
+app.get('/story', (req, res) => {
+  fs.readFile(filePath, (err, data) => {
+    if (err) {
+      return res.status(500).json({ message: 'Failed to open file.' });
+    }
+    res.status(200).json({ story: data.toString() });
+  });
+});
+
+app.post('/story', (req, res) => {
+  const newText = req.body.text;
+  if (newText.trim().length === 0) {
+    return res.status(422).json({ message: 'Text must not be empty!' });
+  }
+  fs.appendFile(filePath, newText + '\\n', (err) => {
+    if (err) {
+      return res.status(500).json({ message: 'Storing the text failed.' });
+    }
+    res.status(201).json({ message: 'Text was stored!' });
+  });
+});
+
+app.get('/error', () => {
+  process.exit(1);
+});
+
+app.listen(3000);
+"""
+
+STORY_FILE = "{env:STORY_FOLDER:story}/text.txt"
+
+
+def story_app(version: str) -> dict:
+    """kubelearn/story: the notes' story app (an express server in ``/app`` on
+    node:14-alpine, port 3000). ``GET /story`` answers ``{"story": <text.txt>}`` or 500
+    ``Failed to open file.``; ``POST /story`` with ``{"text": ...}`` appends a line to
+    ``/app/<STORY_FOLDER>/text.txt`` (default folder ``story``) and answers 201
+    ``{"message":"Text was stored!"}`` (422 for an empty text, 500 when the folder is
+    missing); ``GET /error`` ends the process with exit code 1. The file is in the
+    container's filesystem, so it survives exactly as long as what is mounted at
+    ``/app/story`` (nothing: until the container restarts)."""
+    return {
+        "kind": "http",
+        "version": version,
+        "base": "busybox",
+        "workdir": "/app",
+        "command": ["docker-entrypoint.sh"],
+        "args": ["node", "app.js"],
+        "ports": [{"containerPort": 3000, "protocol": "TCP"}],
+        "http": {"port": 3000, "uses_files": True,
+                 "headers": {"X-Powered-By": "Express"},
+                 "routes": {
+                     "/story": {"methods": {
+                         "GET": {"read_file": STORY_FILE, "workdir": "/app", "json_key": "story",
+                                 "status": 200,
+                                 "error": {"status": 500,
+                                           "json": {"message": "Failed to open file."}}},
+                         "POST": {"append_field": "text", "to": STORY_FILE, "workdir": "/app",
+                                  "status": 201, "json": {"message": "Text was stored!"},
+                                  "empty": {"status": 422,
+                                            "json": {"message": "Text must not be empty!"}},
+                                  "error": {"status": 500,
+                                            "json": {"message": "Storing the text failed."}}}}},
+                     "/error": {"methods": {"GET": {"crash": True, "exit_code": 1, "log": ""}}}},
+                 "not_found": {"status": 404, "content_type": "text/html; charset=utf-8",
+                               "body": EXPRESS_NOT_FOUND}},
+        "files": {"/app/app.js": STORY_APP_JS,
+                  "/app/package.json": '{\n  "name": "data-demo",\n  "version": "1.0.0",\n'
+                                       '  "main": "app.js",\n  "dependencies": {\n'
+                                       '    "body-parser": "^1.19.0",\n'
+                                       '    "express": "^4.17.1"\n  }\n}\n',
+                  "/app/story/text.txt": "",
+                  "/usr/local/bin/docker-entrypoint.sh": "#!/bin/sh\n"},
+        "dirs": ["/app/node_modules"],
+        "env": {"NODE_VERSION": "14.21.3", "YARN_VERSION": "1.22.19"},
+        "logs": {"startup": []},
+        "on_sigterm": "ignore",   # node as PID 1 has no SIGTERM handler: killed at the grace period
     }
 
 
 BUSYBOX_APP = {
     "kind": "shell",
+    "base": "busybox",
     "command": ["sh"],        # no command and no TTY: sh exits at once (a classic CrashLoop)
     "ports": [],
     "logs": {"startup": []},
@@ -159,7 +276,7 @@ BUSYBOX_APP = {
 
 def system_app(component: str, ports: list[dict] | None = None) -> dict:
     """A cluster component: it runs, listens where its manifest says, and stops on SIGTERM."""
-    return {"kind": "system", "component": component, "ports": ports or [],
+    return {"kind": "system", "component": component, "ports": ports or [], "base": "scratch",
             "logs": {"startup": []}, "on_sigterm": "exit", "stop_seconds": [0.2, 1.0]}
 
 
@@ -183,6 +300,7 @@ _NGINX = [("1.25", "1.25.5", 72_950_530, 4.1), ("1.26", "1.26.3", 72_099_501, 4.
           ("1.27", "1.27.5", 72_404_038, 4.0), ("latest", "1.27.5", 72_404_038, 4.0)]
 _BUSYBOX = [("1.36", 2_159_752, 0.7), ("latest", 2_156_082, 0.7)]
 _HELLO = [("1", 6_423_112), ("2", 6_431_840), ("3", 6_437_215)]
+_STORY = [("1", 41_873_204)]
 _PLACEHOLDERS = [("repo/my-docker-image:latest", 45_218_774), ("repo/new-image-name:latest",
                  45_302_118), ("repo/my-image-name:latest", 45_287_430)]
 
@@ -209,4 +327,5 @@ def course_images() -> list[Image]:
                for tag, size in _HELLO]
     images += [_image(ref, size, 2.8, placeholder_app(ref.split(":")[0]))
                for ref, size in _PLACEHOLDERS]
+    images += [_image(f"kubelearn/story:{tag}", size, 2.1, story_app(tag)) for tag, size in _STORY]
     return images

@@ -42,12 +42,14 @@ from dataclasses import dataclass, field
 from kubelearn.clock import Timer
 from kubelearn.controllers.base import Controller
 from kubelearn.node.containers import ContainerLifecycle
+from kubelearn.node.env import ContainerConfig
 from kubelearn.node.image_manager import ImageManager
 from kubelearn.node.images import KUBEADM_PRELOADED, MINIKUBE_PRELOADED
 from kubelearn.node.mirror_pods import MirrorPods, is_static
 from kubelearn.node.podstatus import ConditionClock, ContainerRecord, build_status
 from kubelearn.node.probes import Prober
 from kubelearn.node.runtime import ContainerRuntime, IPAllocator
+from kubelearn.node.volume_manager import MOUNT_SOURCES, VolumeManager, wake_mount_waiters
 
 COMPONENT = "kubelet"
 
@@ -76,7 +78,8 @@ class PodWorker:
         return self.namespace, self.name
 
 
-class Kubelet(ImageManager, MirrorPods, ContainerLifecycle, Prober):
+class Kubelet(ImageManager, MirrorPods, ContainerLifecycle, ContainerConfig, VolumeManager,
+              Prober):
     """The node agent of one node."""
 
     def __init__(self, manager: "KubeletManager", node: dict):
@@ -145,10 +148,13 @@ class Kubelet(ImageManager, MirrorPods, ContainerLifecycle, Prober):
         return worker
 
     def _accept(self, pod: dict) -> None:
-        """SyncPod, first pass: the pod is admitted and waits for its sandbox."""
+        """SyncPod, first pass: the pod is admitted, its volumes are set up
+        (volume_manager) and it waits for its sandbox."""
         worker = self._new_worker(pod, static=False)
         self._write_status(worker)
-        self._after(worker, self.runtime.delay("sandbox"), self._sandbox_ready, "create sandbox")
+        if self._mount_volumes(worker, pod):
+            self._after(worker, self.runtime.delay("sandbox"), self._sandbox_ready,
+                        "create sandbox")
 
     def _sandbox_ready(self, worker: PodWorker) -> None:
         pod = self._pod(worker)
@@ -175,6 +181,8 @@ class Kubelet(ImageManager, MirrorPods, ContainerLifecycle, Prober):
         self._ensure_image(worker, pod, record, spec)
     # -- containers ------------------------------------------------------
     def _create_container(self, worker: PodWorker, record: ContainerRecord) -> None:
+        if not self._prepare_config(worker, record):     # env: CreateContainerConfigError
+            return
         delay = self.runtime.delay("create") + self.runtime.delay("start")
         self._after(worker, delay, lambda w: self._started(w, record), f"start {record.name}")
 
@@ -260,6 +268,7 @@ class Kubelet(ImageManager, MirrorPods, ContainerLifecycle, Prober):
             timer.cancel()
         worker.timers = []
         worker.stage = "gone"
+        self._forget_mounts(worker)          # emptyDirs go with the pod
         if worker.pod_ip and worker.pod_ip != self.node_ip and self.ipam is not None:
             self.ipam.release(worker.pod_ip)
         if self.workers.get(worker.key) is worker:
@@ -322,14 +331,28 @@ class KubeletManager(Controller):
     """Routes pod events to the kubelet of each pod's node; creates kubelets as nodes register."""
 
     name = "kubelet"
-    watches = ("Node", "Pod")
+    watches = ("Node", "Pod", "ConfigMap", "Secret", "PersistentVolumeClaim", "PersistentVolume")
 
     def __init__(self, cluster) -> None:
         super().__init__(cluster)
         self.registry = cluster.registry
         self.kubelets: dict[str, Kubelet] = {}
+        # namespace -> {(node, pod)} with a container in CreateContainerConfigError
+        self.config_waiting: dict[str, set[tuple[str, str]]] = {}
 
     def keys_for(self, event):
+        if event.kind in MOUNT_SOURCES:      # pods waiting for their volumes (FailedMount)
+            wake_mount_waiters(self.kubelets, event)
+            if event.kind not in ("ConfigMap", "Secret"):
+                return ()
+        if event.kind in ("ConfigMap", "Secret"):
+            namespace = event.obj["metadata"].get("namespace", "")
+            waiting = self.config_waiting.get(namespace, set())
+            for node, pod in sorted(waiting):
+                kubelet = self.kubelets.get(node)
+                if kubelet is None or not kubelet.config_changed(namespace, pod):
+                    waiting.discard((node, pod))
+            return ()
         if event.kind == "Node":
             name = event.obj["metadata"]["name"]
             if event.type == "DELETED":
@@ -401,7 +424,8 @@ def _locate(cluster, namespace: str, pod: str, container: str):
 def running_container(cluster, namespace: str, pod: str, container: str) -> dict | None:
     """The live process of a container, or None when it is not running: ``app`` (the
     image's app data), ``image``, ``container_id``, ``started_at`` (simulated seconds),
-    ``restart_count``, ``ready``, ``pod_ip``, ``listens`` (TCP ports it accepts)."""
+    ``restart_count``, ``ready``, ``pod_ip``, ``listens`` (TCP ports it accepts), ``env``
+    (the ``[(name, value)]`` it started with, as ``env.container_env`` gives it)."""
     found = _locate(cluster, namespace, pod, container)
     if found is None:
         return None
@@ -412,7 +436,8 @@ def running_container(cluster, namespace: str, pod: str, container: str) -> dict
     return {"namespace": namespace, "pod": pod, "container": container, "image": record.image,
             "app": run.app, "container_id": record.container_id, "started_at": run.started_at,
             "restart_count": record.restart_count, "ready": record.ready,
-            "pod_ip": worker.pod_ip, "listens": list(run.plan.listens)}
+            "pod_ip": worker.pod_ip, "listens": list(run.plan.listens),
+            "env": list(run.env.variables) if run.env is not None else []}
 
 
 def container_exited(cluster, namespace: str, pod: str, container: str, exit_code: int,
@@ -433,17 +458,18 @@ def container_exited(cluster, namespace: str, pod: str, container: str, exit_cod
 
 def serve_http(cluster, namespace: str, pod: str, container: str, path: str, *,
                method: str = "GET", client: str = "", port: int | None = None,
-               user_agent: str = "curl/8.5.0") -> dict | None:
+               user_agent: str = "curl/8.5.0", body=None) -> dict | None:
     """One HTTP request answered by the container's app: ``status``, ``content_type``,
     ``body``; or ``{"crash": True, "exit_code": N}`` when the route crashed it; or None
-    when nothing listens there (connection refused). The app logs the request."""
+    when nothing listens there (connection refused). The app logs the request. ``body``
+    is the request's body (a POST's data)."""
     found = _locate(cluster, namespace, pod, container)
     if found is None:
         return None
     kubelet, worker, record = found
     response = kubelet.serve_request(worker, record, path, method=method,
                                      client=client or kubelet.gateway_ip,
-                                     user_agent=user_agent, port=port)
+                                     user_agent=user_agent, port=port, body=body)
     if response is not None and response.get("crash"):
         cluster.run_now()
     return response

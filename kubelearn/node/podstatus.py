@@ -50,6 +50,7 @@ class ContainerRecord:
     last_terminated: dict | None = None   # lastState.terminated after a restart
     run: object = None              # the live process (containers.ContainerRun)
     previous_run: object = None     # the one before it (kubectl logs --previous)
+    env: object = None              # env.ContainerEnv built when last created (the next run's)
     backoff: tuple[float, float] = (0.0, 0.0)   # crash-loop back-off: (delay, last exit)
     timers: dict = field(default_factory=dict)  # name -> Timer (exit, restart, probes)
     probes: dict = field(default_factory=dict)  # probe type -> probes.ProbeState

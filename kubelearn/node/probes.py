@@ -9,8 +9,8 @@ first run at ``initialDelaySeconds`` after the container started, then every
   200-399 is ``HTTP probe failed with statuscode: N`` (an app with no route
   for the path answers 404), and a crash route crashes the container;
 * ``tcpSocket`` succeeds when the process listens on the port;
-* ``exec`` runs the command in the container (``cat /tmp/healthy`` against the
-  files its script made).
+* ``exec`` runs the command in the container (``cat /tmp/healthy`` against its
+  filesystem: the files its script made, its volumes).
 
 ``successThreshold``/``failureThreshold`` (defaults 1 and 3, as the API server
 fills them) decide the result. A failed readiness probe makes the container
@@ -129,7 +129,9 @@ class Prober:
         ip = worker.pod_ip or ""
         if "exec" in probe:
             argv = list((probe["exec"] or {}).get("command") or ())
-            code, output = exec_command(run.app, argv, run.files(self.clock.now), run.values)
+            code, output = exec_command(run.app, argv, _synced_fs(run, self.clock.now),
+                                        {**run.values, "start": self.clock.now},
+                                        run.variables)
             return code == 0, output
         if "httpGet" in probe:
             get = probe["httpGet"]
@@ -156,6 +158,12 @@ class Prober:
                 return True, ""
             return False, f"dial tcp {host}:{port}: connect: connection refused"
         return True, ""                      # grpc: the course's apps all answer SERVING
+
+
+def _synced_fs(run, now: float):
+    """The container's filesystem, its scripts run up to ``now``."""
+    run.sync(now)
+    return run.fs
 
 
 def resolve_port(port, spec: dict) -> int | None:

@@ -39,6 +39,17 @@ REAL_KUBECTL = {
         '"db",\n        "namespace": "dev",\n        "creationTimestamp": null\n    },\n    '
         '"data": {\n        "password": "eA=="\n    },\n    "type": "kubernetes.io/basic-auth"'
         "\n}\n",
+    "create configmap x --from-env-file=crlf.env --from-env-file=bom.env --dry-run=client "
+    "-o yaml":
+        'apiVersion: v1\ndata:\n  A: "1"\n  B: "2"\n  C: "3"\nkind: ConfigMap\nmetadata:\n'
+        "  creationTimestamp: null\n  name: x\n",
+    "create configmap x --from-env-file=spaces.env --dry-run=client -o yaml":
+        "apiVersion: v1\ndata:\n  C: '3 # not comment'\n  FOO: \"\"\nkind: ConfigMap\n"
+        "metadata:\n  creationTimestamp: null\n  name: x\n",
+    "create secret generic x --from-env-file=spaces.env --from-env-file=crlf.env "
+    "--dry-run=client -o yaml":
+        "apiVersion: v1\ndata:\n  A: MQ==\n  B: Mg==\n  C: MyAjIG5vdCBjb21tZW50\n  FOO: \"\"\n"
+        "kind: Secret\nmetadata:\n  creationTimestamp: null\n  name: x\n",
     "create namespace dev --dry-run=client -o yaml":
         "apiVersion: v1\nkind: Namespace\nmetadata:\n  creationTimestamp: null\n  name: dev\n"
         "spec: {}\nstatus: {}\n",
@@ -55,6 +66,11 @@ REAL_KUBECTL = {
     "create secret generic db --dry-run=client -o name": "secret/db\n",
     "create ns dev --dry-run=client -o jsonpath={.metadata.name}": "dev",
 }
+
+ENV_NAME_RULE = ("a valid environment variable name must consist of alphabetic characters, "
+                 "digits, '_', '-', or '.', and must not start with a digit (e.g. "
+                 "'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for "
+                 "validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')")
 
 REAL_ERRORS = {
     "create": "error: must specify one of -f and -k\n",
@@ -101,6 +117,18 @@ REAL_ERRORS = {
         "error: env config file cannot be a directory\n",
     "create secret generic x --from-env-file=conf --dry-run=client":
         "error: env secret file cannot be a directory\n",
+    "create configmap x --from-env-file=digit.env --dry-run=client":
+        'error: "1abc" is not a valid key name: ' + ENV_NAME_RULE + "\n",
+    "create secret generic x --from-env-file=digit.env --dry-run=client":
+        'error: "1abc" is not a valid key name: ' + ENV_NAME_RULE + "\n",
+    "create configmap x --from-env-file=inner-space.env --dry-run=client":
+        'error: "B " is not a valid key name: ' + ENV_NAME_RULE + "\n",
+    "create configmap x --from-env-file=no-key.env --dry-run=client":
+        'error: "" is not a valid key name: ' + ENV_NAME_RULE + "\n",
+    "create configmap x --from-env-file=dots.env --dry-run=client":
+        "error: \"..x\" is not a valid key name: must not start with '..'\n",
+    "create configmap x --from-env-file=latin1.env --dry-run=client":
+        "error: env file latin1.env contains invalid utf8 bytes at line 1: [65 61 255]\n",
     "create configmap cfg --dry-run=bogus":
         'error: Invalid dry-run value (bogus). Must be "none", "server", or "client".\n',
     "create configmap cfg --dry-run=client -o wide":
@@ -119,6 +147,16 @@ def sources(files):
     files("conf/a.txt", "x")
     files("conf/b.conf", "y\n")
     files("conf/sub/c.txt", "skipped: not a regular file of conf")
+    # env files: CRLF lines, a BOM on the first line only, blanks and comments, a bare
+    # name (kubectl reads it from its own environment: empty here), bad keys
+    files("crlf.env", "A=1\r\nB=2\r\n")
+    files("bom.env", "\ufeffC=3\n")
+    files("spaces.env", "  # c\n\n\tC=3 # not comment\nFOO\n")
+    files("digit.env", "A=1\n1abc=2\n")
+    files("inner-space.env", "A=1\nB = 2\n")
+    files("no-key.env", "=v\n")
+    files("dots.env", "..x=1\n")
+    (files.dir / "latin1.env").write_bytes(b"A=\xff\n")
     return files
 
 
@@ -298,3 +336,18 @@ def test_missing_file(cluster, files):
     result = cluster.kubectl("create -f nope.yaml")
     assert (result.stdout, result.stderr, result.exit_code) == (
         "", 'error: the path "nope.yaml" does not exist\n', 1)
+
+
+def test_secret_string_data_is_folded_into_data_and_bad_base64_is_refused(cluster):
+    ok = ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n"
+          "  password: hunter2\ndata:\n  user: YWRtaW4=\n")
+    assert cluster.kubectl("create -f -", stdin=ok).stdout == "secret/db created\n"
+    stored = cluster.api.get("Secret", "db", "default")
+    assert stored["data"] == {"password": "aHVudGVyMg==", "user": "YWRtaW4="}
+    assert "stringData" not in stored and stored["type"] == "Opaque"
+    assert "stringData" not in cluster.kubectl("get secret db -o yaml").stdout
+    bad = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: bad\ndata:\n  password: hunter2!\n"
+    result = cluster.kubectl("create -f -", stdin=bad)
+    assert (result.stderr, result.exit_code) == (
+        'Error from server (BadRequest): error when creating "STDIN": Secret in version "v1" '
+        'cannot be handled as a Secret: illegal base64 data at input byte 7\n', 1)

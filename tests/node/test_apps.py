@@ -63,3 +63,36 @@ def test_time_formats():
     assert stamp("nginx", 5) == "2025/06/02 09:00:05"
     assert stamp("clf", 5) == "02/Jun/2025:09:00:05 +0000"
     assert render("{time:go} v{version}", 65, {"version": "3"}) == "2025/06/02 09:01:05 v3"
+
+
+def test_story_app_reads_and_appends_its_file():
+    from kubelearn.node.apps import app_path
+    from kubelearn.node.filesystem import ContainerFS, image_layer
+    from kubelearn.node.images import story_app
+
+    app = story_app("1")
+    fs = ContainerFS(image_layer(app))
+    post = http_response(app, "/story", {}, method="POST", body={"text": "Once"}, fs=fs)
+    assert (post["status"], post["body"]) == (201, '{"message":"Text was stored!"}')
+    assert http_response(app, "/story", {}, fs=fs)["body"] == '{"story":"Once\\n"}'
+    assert http_response(app, "/story", {}, method="POST", body='{"text": ""}', fs=fs)[
+        "status"] == 422
+    tales = http_response(app, "/story", {}, method="POST", body="x", fs=fs,
+                          env=[("STORY_FOLDER", "tales")])
+    assert (tales["status"], tales["body"]) == (500, '{"message":"Storing the text failed."}')
+    assert http_response(app, "/story", {}, fs=fs, env={"STORY_FOLDER": "tales"})["body"] == (
+        '{"message":"Failed to open file."}')
+    assert http_response(app, "/error", {}) == {"crash": True, "exit_code": 1, "log": ""}
+    assert "Cannot POST /error" in http_response(app, "/error", {}, method="POST")["body"]
+    assert app_path("{env:STORY_FOLDER:story}/text.txt", {}, "/app") == "/app/story/text.txt"
+    assert app_path("{env:STORY_FOLDER:story}/text.txt", {"STORY_FOLDER": "../x"}, "/app") == (
+        "/x/text.txt")
+
+
+def test_exec_command_runs_against_a_container_filesystem():
+    from kubelearn.node.filesystem import ContainerFS, FileTree, Mount
+
+    fs = ContainerFS(FileTree.from_files({}, ["/tmp"]), [Mount("/data", FileTree())])
+    assert exec_command(BUSYBOX_APP, ["sh", "-c", "echo x > /data/f; cat /data/f"], fs, {}) == (
+        0, "x")
+    assert exec_command({"base": "scratch"}, ["ls"], fs, {})[0] == 128

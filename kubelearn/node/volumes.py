@@ -1,0 +1,552 @@
+"""Volumes: where the storage behind a pod's volumes lives, and how long.
+
+``ClusterStorage`` (``cluster.storage``) is the node layer's record of every
+byte a volume holds; API objects never carry data. It keeps:
+
+* **node disks** (``disk(node)``): one ``FileTree`` per node, what ``hostPath``
+  volumes, ``local`` PersistentVolumes and the host-path CSI driver see. Two
+  pods on one node share it; a pod on another node sees that node's disk;
+* **pod volumes** (``pods[uid]``): emptyDir trees (and inline ephemeral CSI
+  volumes), created when the kubelet sets the pod up, shared by its
+  containers, kept across container restarts, dropped with the pod
+  (``release_pod``); plus the read-only trees of configMap, secret,
+  downwardAPI and projected volumes, filled from the API objects when read;
+* **CSI drivers** (``csi``): simulated drivers by name. ``hostpath.csi.k8s.io``
+  keeps each volume on the disk of the node it is used on
+  (``/var/lib/csi-hostpath-data/<volumeHandle>``); ``efs.csi.aws.com`` keeps
+  one tree per EFS file system (``fs-12345678``), the same from every node.
+
+The kubelet calls ``mount_pod`` before it creates a pod's sandbox (upstream's
+``WaitForAttachAndMount``): every volume is set up or the pod waits in
+ContainerCreating with the event upstream's volume manager records
+(``MountVolume.SetUp failed for volume "cfg" : configmap "cfg" not found``,
+``hostPath type check failed: /data is not a directory``, ``Unable to attach
+or mount volumes: ... error processing PVC default/data: ...``). A
+persistentVolumeClaim volume is followed through the API to its bound PV and
+the PV's source (hostPath, local, nfs or csi).
+
+``container_fs`` then builds what one container sees: a fresh layer from its
+image with the pod's volumes at their ``mountPath`` (``subPath`` and
+``readOnly`` honoured).
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import posixpath
+from dataclasses import dataclass, field
+from typing import Callable
+
+from kubelearn.node.filesystem import (ROOT_DIRS, ContainerFS, FileTree, FsError, Mount,
+                                       image_layer, normalize)
+
+HOSTPATH_CSI = "hostpath.csi.k8s.io"
+EFS_CSI = "efs.csi.aws.com"
+NODE_DIRS = (*ROOT_DIRS, "/mnt", "/opt", "/srv", "/var/lib", "/var/lib/kubelet",
+             "/etc/kubernetes")
+SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
+
+
+class VolumeError(Exception):
+    """A volume could not be set up. ``event`` is the FailedMount message."""
+
+    def __init__(self, event: str):
+        super().__init__(event)
+        self.event = event
+
+
+def setup_failed(volume: str, detail: str) -> VolumeError:
+    return VolumeError(f'MountVolume.SetUp failed for volume "{volume}" : {detail}')
+
+
+# -- trees filled from API objects ----------------------------------------------------
+class SourcedTree(FileTree):
+    """A read-only tree whose files come from API objects (configMap, secret,
+    downwardAPI, projected volumes): built when first read and built again when
+    the objects change, so an edited ConfigMap shows in the volume (a real
+    kubelet takes up to a minute; here it is at once)."""
+
+    def __init__(self, build: Callable[[], tuple[tuple, dict[str, str]]]):
+        super().__init__()
+        self._build = build
+        self._version: tuple | None = None
+
+    def _refresh(self) -> None:
+        version, files = self._build()
+        if version == self._version:
+            return
+        fresh = FileTree.from_files({"/" + p.lstrip("/"): text for p, text in files.items()})
+        self.files, self.dirs, self._version = fresh.files, fresh.dirs, version
+
+    def kind(self, path):
+        self._refresh()
+        return super().kind(path)
+
+    def read(self, path):
+        self._refresh()
+        return super().read(path)
+
+    def children(self, path):
+        self._refresh()
+        return super().children(path)
+
+    def copy(self) -> FileTree:
+        self._refresh()
+        return super().copy()
+
+
+# -- CSI drivers -------------------------------------------------------------------------
+class CSIDriver:
+    """A simulated CSI driver: where a volume's data lives."""
+    name = ""
+    node_local = True                      # data stays on the node that mounts it
+    lifecycle_modes = ("Persistent",)
+
+    def volume(self, storage: "ClusterStorage", node: str, handle: str,
+               attributes: dict) -> tuple[FileTree, str]:
+        raise NotImplementedError
+
+
+class HostPathCSIDriver(CSIDriver):
+    """``hostpath.csi.k8s.io`` (kubernetes-csi/csi-driver-host-path): each volume is a
+    directory on the disk of the node that uses it."""
+    name = HOSTPATH_CSI
+    lifecycle_modes = ("Persistent", "Ephemeral")
+    data_dir = "/var/lib/csi-hostpath-data"
+
+    def volume(self, storage, node, handle, attributes):
+        disk = storage.disk(node)
+        path = f"{self.data_dir}/{handle}"
+        disk.make_dirs(path)
+        return disk, path
+
+
+class EFSCSIDriver(CSIDriver):
+    """``efs.csi.aws.com``: an EFS file system is one tree, the same from every node.
+
+    ``volumeHandle`` is ``fs-12345678``, ``fs-12345678:/sub/dir`` or
+    ``fs-12345678::fsap-...``. Hook for the EKS chapter: ``file_systems`` maps
+    file system ids to their trees; with ``auto_create`` (the default) a mount
+    of an unknown id creates it, and a simulated AWS account can set it False
+    and register the file systems it created (``create_file_system``)."""
+    name = EFS_CSI
+    node_local = False
+
+    def __init__(self) -> None:
+        self.file_systems: dict[str, FileTree] = {}
+        self.auto_create = True
+
+    def create_file_system(self, fs_id: str) -> FileTree:
+        return self.file_systems.setdefault(fs_id, FileTree())
+
+    def volume(self, storage, node, handle, attributes):
+        fs_id, _, rest = handle.partition(":")
+        sub = rest.split(":", 1)[0] or "/"
+        tree = self.file_systems.get(fs_id)
+        if tree is None:
+            if not self.auto_create:
+                raise VolumeError(
+                    f'rpc error: code = Internal desc = Could not mount "{fs_id}:{sub}" at '
+                    f'target: mount failed: exit status 32 (file system {fs_id} not found)')
+            tree = self.create_file_system(fs_id)
+        path = normalize(sub)
+        tree.make_dirs(path)
+        return tree, path
+
+
+def default_csi_drivers() -> dict[str, CSIDriver]:
+    return {d.name: d for d in (HostPathCSIDriver(), EFSCSIDriver())}
+
+
+# -- what a pod has mounted -----------------------------------------------------------------
+@dataclass
+class PodVolume:
+    """One set-up volume of a pod: ``base`` of ``tree`` is the volume's root."""
+    tree: FileTree
+    base: str = "/"
+    read_only: bool = False
+
+
+@dataclass
+class PodVolumes:
+    volumes: dict[str, PodVolume] = field(default_factory=dict)
+    private: dict[str, FileTree] = field(default_factory=dict)   # emptyDir, ephemeral csi
+
+
+class ClusterStorage:
+    """The data behind every volume of a cluster (``cluster.storage``)."""
+
+    def __init__(self) -> None:
+        self.disks: dict[str, FileTree] = {}
+        self.pods: dict[str, PodVolumes] = {}
+        self.nfs: dict[tuple[str, str], FileTree] = {}
+        self.csi: dict[str, CSIDriver] = default_csi_drivers()
+
+    def disk(self, node: str) -> FileTree:
+        """A node's disk (created on first use with a Linux root layout)."""
+        tree = self.disks.get(node)
+        if tree is None:
+            tree = self.disks[node] = FileTree.from_files({}, NODE_DIRS)
+        return tree
+
+    def release_pod(self, uid: str) -> None:
+        """The pod is gone from its node: its emptyDirs go with it."""
+        self.pods.pop(uid, None)
+
+    # -- setting a pod's volumes up ------------------------------------------
+    def mount_pod(self, api, pod: dict, node: str) -> list[str]:
+        """Set up every volume of ``pod`` not set up yet; the FailedMount event messages
+        of those that could not be (empty when the pod can start)."""
+        uid = pod["metadata"]["uid"]
+        state = self.pods.setdefault(uid, PodVolumes())
+        failures, unprocessed = [], []
+        for volume in pod["spec"].get("volumes") or ():
+            name = volume.get("name", "")
+            if name in state.volumes:
+                continue
+            try:
+                state.volumes[name] = self._setup(api, pod, volume, node, state)
+            except _Unprocessed as err:
+                unprocessed.append((name, err.detail))
+            except VolumeError as err:
+                failures.append(err.event)
+        if unprocessed:
+            mounted = set(state.volumes)
+            unmounted = sorted(v.get("name", "") for v in pod["spec"].get("volumes") or ()
+                               if v.get("name", "") not in mounted)
+            names = sorted(name for name, _ in unprocessed)
+            failures.append("Unable to attach or mount volumes: unmounted volumes=["
+                            + " ".join(unmounted) + "], unattached volumes=[], failed to "
+                            "process volumes=[" + " ".join(names) + "]: "
+                            + "; ".join(detail for _, detail in unprocessed))
+        return failures
+
+    def _setup(self, api, pod: dict, volume: dict, node: str, state: PodVolumes) -> PodVolume:
+        name = volume.get("name", "")
+        meta = pod["metadata"]
+        namespace = meta.get("namespace", "default")
+        if "emptyDir" in volume:
+            tree = state.private.setdefault(name, FileTree())
+            return PodVolume(tree)
+        if "hostPath" in volume:
+            source = volume["hostPath"] or {}
+            return self._host_path(name, source, node)
+        if "configMap" in volume:
+            return PodVolume(self._object_tree(api, name, "ConfigMap", namespace,
+                                               volume["configMap"] or {}), read_only=True)
+        if "secret" in volume:
+            return PodVolume(self._object_tree(api, name, "Secret", namespace,
+                                               volume["secret"] or {}), read_only=True)
+        if "downwardAPI" in volume:
+            items = (volume["downwardAPI"] or {}).get("items") or ()
+            return PodVolume(SourcedTree(lambda: _downward(api, pod, items)), read_only=True)
+        if "projected" in volume:
+            sources = (volume["projected"] or {}).get("sources") or ()
+            return PodVolume(SourcedTree(lambda: _projected(api, pod, sources)), read_only=True)
+        if "persistentVolumeClaim" in volume:
+            claim = volume["persistentVolumeClaim"] or {}
+            found = self._claim(api, namespace, claim.get("claimName", ""), node)
+            return PodVolume(found.tree, found.base, found.read_only or bool(claim.get("readOnly")))
+        if "csi" in volume:
+            return self._inline_csi(name, volume["csi"] or {}, node, state)
+        if "nfs" in volume:
+            source = volume["nfs"] or {}
+            return PodVolume(self._nfs(source), normalize(source.get("path") or "/"),
+                             bool(source.get("readOnly")))
+        kind = next((k for k in volume if k != "name"), "unknown")
+        raise setup_failed(name, f"kubelearn does not simulate {kind} volumes")
+
+    def _host_path(self, name: str, source: dict, node: str) -> PodVolume:
+        path = source.get("path") or ""
+        if ".." in path.split("/"):
+            raise setup_failed(name, f"invalid HostPath `{path}`: must not contain '..'")
+        path = normalize(path)
+        disk = self.disk(node)
+        check_host_path(name, disk, path, source.get("type"))
+        return PodVolume(disk, path)
+
+    def _object_tree(self, api, volume: str, kind: str, namespace: str,
+                     source: dict) -> FileTree:
+        obj_name = source.get("name") if kind == "ConfigMap" else source.get("secretName")
+        optional = bool(source.get("optional"))
+        items = source.get("items")
+        noun = "configmap" if kind == "ConfigMap" else "secret"
+
+        def build():
+            obj = api.store.get(kind, namespace, obj_name or "")
+            if obj is None:
+                return (None,), {}
+            data = object_data(obj)
+            if not items:
+                return (obj["metadata"].get("resourceVersion"),), dict(data)
+            files = {item.get("path") or item.get("key"): data[item.get("key")]
+                     for item in items if item.get("key") in data}
+            return (obj["metadata"].get("resourceVersion"),), files
+
+        obj = api.store.get(kind, namespace, obj_name or "")
+        if obj is None and not optional:
+            raise setup_failed(volume, f'{noun} "{obj_name}" not found')
+        if obj is not None and items and not optional:
+            data = object_data(obj)
+            for item in items:
+                if item.get("key") not in data:
+                    what = ("configmap references non-existent config key"
+                            if kind == "ConfigMap" else "references non-existent secret key")
+                    raise setup_failed(volume, f"{what}: {item.get('key')}")
+        return SourcedTree(build)
+
+    def _claim(self, api, namespace: str, claim: str, node: str) -> PodVolume:
+        prefix = f"error processing PVC {namespace}/{claim}: "
+        pvc = api.store.get("PersistentVolumeClaim", namespace, claim)
+        if pvc is None:
+            raise _Unprocessed(prefix + "failed to fetch PVC from API server: "
+                               f'persistentvolumeclaims "{claim}" not found')
+        if pvc["metadata"].get("deletionTimestamp"):
+            raise _Unprocessed(prefix + f"can't start pod because PVC {namespace}/{claim} "
+                                        "is being deleted")
+        phase = (pvc.get("status") or {}).get("phase", "")
+        pv_name = (pvc.get("spec") or {}).get("volumeName", "")
+        if phase != "Bound" or not pv_name:
+            raise _Unprocessed(prefix + f'PVC {namespace}/{claim} has non-bound phase '
+                                        f'("{phase}") or empty pvc.Spec.VolumeName '
+                                        f'("{pv_name}")')
+        pv = api.store.get("PersistentVolume", "", pv_name)
+        if pv is None:
+            raise _Unprocessed(prefix + f"failed to fetch PV {pv_name} from API server: "
+                                        f'persistentvolumes "{pv_name}" not found')
+        return self.persistent_volume(pv, node)
+
+    def persistent_volume(self, pv: dict, node: str) -> PodVolume:
+        """Where a PersistentVolume's data is, seen from ``node``."""
+        name = pv["metadata"]["name"]
+        spec = pv.get("spec") or {}
+        if spec.get("hostPath") is not None:
+            return self._host_path(name, spec["hostPath"] or {}, node)
+        if spec.get("local") is not None:
+            path = normalize((spec["local"] or {}).get("path") or "/")
+            disk = self.disk(node)
+            if disk.kind(path) is None:
+                raise VolumeError(f'MountVolume.NewMounter initialization failed for volume '
+                                  f'"{name}" : path "{path}" does not exist')
+            return PodVolume(disk, path)
+        if spec.get("csi") is not None:
+            source = spec["csi"] or {}
+            driver = self._driver(name, source.get("driver", ""))
+            try:
+                tree, path = driver.volume(self, node, source.get("volumeHandle", ""),
+                                           source.get("volumeAttributes") or {})
+            except VolumeError as err:
+                raise setup_failed(name, err.event) from None
+            return PodVolume(tree, path, bool(source.get("readOnly")))
+        if spec.get("nfs") is not None:
+            source = spec["nfs"] or {}
+            return PodVolume(self._nfs(source), normalize(source.get("path") or "/"),
+                             bool(source.get("readOnly")))
+        kind = next((k for k in ("awsElasticBlockStore", "gcePersistentDisk", "azureDisk",
+                                 "iscsi", "rbd", "cephfs", "glusterfs") if spec.get(k)),
+                    "unknown")
+        raise setup_failed(name, f"kubelearn does not simulate {kind} volumes")
+
+    def _inline_csi(self, name: str, source: dict, node: str, state: PodVolumes) -> PodVolume:
+        driver = self._driver(name, source.get("driver", ""))
+        if "Ephemeral" not in driver.lifecycle_modes:
+            raise setup_failed(name, "kubernetes.io/csi: mounter.SetUpAt failed to check volume "
+                                     f'lifecycle mode: volume mode "Ephemeral" not supported by '
+                                     f'driver {driver.name} (only supports '
+                                     f'["{" ".join(driver.lifecycle_modes)}"])')
+        tree = state.private.setdefault(name, FileTree())
+        return PodVolume(tree, "/", bool(source.get("readOnly")))
+
+    def _driver(self, volume: str, name: str) -> CSIDriver:
+        driver = self.csi.get(name)
+        if driver is None:
+            raise setup_failed(volume, "kubernetes.io/csi: mounter.SetUpAt failed to get CSI "
+                                       f"client: driver name {name} not found in the list of "
+                                       "registered CSI drivers")
+        return driver
+
+    def _nfs(self, source: dict) -> FileTree:
+        key = (source.get("server") or "", "/")
+        tree = self.nfs.setdefault(key, FileTree())
+        tree.make_dirs(normalize(source.get("path") or "/"))
+        return tree
+
+    # -- the control plane's hooks (controllers/volume_storage.py) -----------------
+    def delete_csi_volume(self, driver: str, volume_handle: str) -> None:
+        """A CSI volume was deleted (reclaim policy Delete): its data goes."""
+        found = self.csi.get(driver)
+        if isinstance(found, HostPathCSIDriver):
+            path = f"{found.data_dir}/{volume_handle}"
+            for disk in self.disks.values():
+                _prune(disk, path)
+        elif isinstance(found, EFSCSIDriver):
+            fs_id, _, rest = volume_handle.partition(":")
+            sub = rest.split(":", 1)[0]
+            tree = found.file_systems.get(fs_id)
+            if tree is not None and sub not in ("", "/"):
+                _prune(tree, normalize(sub))
+
+    # -- what a container sees ----------------------------------------------------
+    def container_fs(self, pod: dict, spec: dict, app: dict) -> ContainerFS:
+        """A new container's filesystem: a fresh layer from its image, the pod's volumes
+        mounted as the container's ``volumeMounts`` say."""
+        layer = image_layer(app, pod["metadata"]["name"])
+        state = self.pods.get(pod["metadata"].get("uid", ""))
+        mounts = []
+        for mount in spec.get("volumeMounts") or ():
+            volume = state.volumes.get(mount.get("name", "")) if state else None
+            if volume is None or not mount.get("mountPath"):
+                continue
+            base = volume.base
+            sub = mount.get("subPath") or ""
+            if sub:
+                base = normalize(posixpath.join(base, sub))
+                if volume.tree.kind(base) is None and not volume.read_only:
+                    try:
+                        volume.tree.make_dirs(base)   # the kubelet creates a missing subPath
+                    except FsError:
+                        pass
+            mounts.append(Mount(normalize(mount["mountPath"]), volume.tree, base,
+                                volume.read_only or bool(mount.get("readOnly")),
+                                mount.get("name", "")))
+        return ContainerFS(layer, mounts)
+
+
+def _prune(tree: FileTree, path: str) -> None:
+    """``rm -rf path`` in a tree."""
+    prefix = path.rstrip("/") + "/"
+    for name in [f for f in tree.files if f == path or f.startswith(prefix)]:
+        del tree.files[name]
+    tree.dirs.difference_update({d for d in tree.dirs if d == path or d.startswith(prefix)})
+
+
+class _Unprocessed(Exception):
+    """The volume manager's populator could not process the volume (a PVC problem)."""
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail
+
+
+# -- hostPath ------------------------------------------------------------------------------
+def check_host_path(volume: str, disk: FileTree, path: str, kind: str | None) -> None:
+    """upstream's hostPath SetUp: ``checkType`` for the volume's type, creating what
+    ``DirectoryOrCreate``/``FileOrCreate`` create. With no type, a missing path is made a
+    directory (the container runtime creates a bind mount's missing source)."""
+    found = disk.kind(path)
+    if not kind:
+        if found is None:
+            _make_dir(volume, disk, path)
+        return
+    if kind == "DirectoryOrCreate":
+        if found is None:
+            _make_dir(volume, disk, path)
+            return
+        kind = "Directory"
+    if kind == "FileOrCreate":
+        if found is None:
+            try:
+                disk.write(path, "")
+            except FsError:
+                raise setup_failed(volume, f"open {path}: no such file or directory") from None
+            return
+        kind = "File"
+    checks = {"Directory": ("dir", "a directory"), "File": ("file", "a file"),
+              "Socket": (None, "a socket file"), "CharDevice": (None, "a character device"),
+              "BlockDevice": (None, "a block device")}
+    if kind not in checks:
+        raise setup_failed(volume, f"{kind} is an invalid volume type")
+    wanted, noun = checks[kind]
+    if wanted is None or found != wanted:
+        raise setup_failed(volume, f"hostPath type check failed: {path} is not {noun}")
+
+
+def _make_dir(volume: str, disk: FileTree, path: str) -> None:
+    try:
+        disk.make_dirs(path)
+    except FsError as err:
+        raise setup_failed(volume, f"mkdir {err.path}: not a directory") from None
+
+
+# -- ConfigMap, Secret, downward API and projected contents ---------------------------------
+def object_data(obj: dict) -> dict[str, str]:
+    """The files a ConfigMap or Secret volume holds: key -> text (Secret values decoded)."""
+    if obj.get("kind") == "Secret":
+        data = {k: _decode(v) for k, v in (obj.get("data") or {}).items()}
+        data.update(obj.get("stringData") or {})
+        return data
+    data = dict(obj.get("data") or {})
+    data.update({k: _decode(v) for k, v in (obj.get("binaryData") or {}).items()})
+    return data
+
+
+def _decode(value: str) -> str:
+    try:
+        return base64.b64decode(value or "").decode("utf-8", errors="replace")
+    except (ValueError, TypeError):
+        return ""
+
+
+def _field(pod: dict, path: str) -> str:
+    meta = pod["metadata"]
+    if path in ("metadata.labels", "metadata.annotations"):
+        values = meta.get(path.split(".")[1]) or {}
+        return "\n".join(f'{k}="{v}"' for k, v in sorted(values.items()))
+    simple = {"metadata.name": meta.get("name", ""),
+              "metadata.namespace": meta.get("namespace", ""),
+              "metadata.uid": meta.get("uid", ""),
+              "spec.nodeName": pod["spec"].get("nodeName", ""),
+              "spec.serviceAccountName": pod["spec"].get("serviceAccountName", "")}
+    return simple.get(path, "")
+
+
+def _downward(api, pod: dict, items) -> tuple[tuple, dict[str, str]]:
+    current = api.store.get("Pod", pod["metadata"].get("namespace", ""), pod["metadata"]["name"])
+    source = current if current is not None else pod
+    files = {item.get("path", ""): _field(source, (item.get("fieldRef") or {}).get("fieldPath", ""))
+             for item in items if item.get("fieldRef")}
+    return (source["metadata"].get("resourceVersion"),), files
+
+
+def _projected(api, pod: dict, sources) -> tuple[tuple, dict[str, str]]:
+    namespace = pod["metadata"].get("namespace", "default")
+    files: dict[str, str] = {}
+    version: list = []
+    for source in sources:
+        if source.get("serviceAccountToken"):
+            token = source["serviceAccountToken"]
+            files[token.get("path") or "token"] = service_account_token(pod)
+        for kind, key in (("ConfigMap", "configMap"), ("Secret", "secret")):
+            if source.get(key):
+                ref = source[key]
+                obj = api.store.get(kind, namespace, ref.get("name", ""))
+                version.append(obj["metadata"].get("resourceVersion") if obj else None)
+                data = object_data(obj) if obj else {}
+                items = ref.get("items")
+                if items:
+                    files.update({i.get("path") or i.get("key"): data[i.get("key")]
+                                  for i in items if i.get("key") in data})
+                else:
+                    files.update(data)
+        if source.get("downwardAPI"):
+            _, more = _downward(api, pod, (source["downwardAPI"] or {}).get("items") or ())
+            files.update(more)
+    return tuple(version), files
+
+
+def service_account_token(pod: dict) -> str:
+    """A JWT-shaped token, the same for the same pod (no wall clock, no randomness)."""
+    meta = pod["metadata"]
+    seed = f"{meta.get('namespace')}/{meta['name']}/{meta.get('uid')}".encode()
+    body = base64.urlsafe_b64encode(hashlib.sha256(seed).digest() * 4).decode().rstrip("=")
+    head = "eyJhbGciOiJSUzI1NiIsImtpZCI6Imt1YmVsZWFybiJ9"
+    sig = base64.urlsafe_b64encode(hashlib.sha256(seed + b"sig").digest() * 8).decode()
+    return f"{head}.{body}.{sig.rstrip('=')}"
+
+
+def storage_of(cluster) -> ClusterStorage:
+    """``cluster.storage`` (made on first use for clusters built without it)."""
+    storage = getattr(cluster, "storage", None)
+    if storage is None:
+        storage = cluster.storage = ClusterStorage()
+    return storage
