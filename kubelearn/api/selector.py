@@ -434,3 +434,33 @@ def selector_from_label_selector(obj: dict | None) -> Selector:
 def format_labels(labels: dict | None) -> str:
     """labels.FormatLabels: ``k1=v1,k2=v2`` sorted by key, ``<none>`` when there are none."""
     return ",".join(f"{k}={labels[k]}" for k in sorted(labels)) if labels else "<none>"
+
+
+def node_selector_term_matches(term: dict, labels: dict, name: str) -> bool:
+    """A NodeSelectorTerm (node affinity, a PV's nodeAffinity) against a node's labels
+    and name: all its matchExpressions and matchFields hold; an empty term matches
+    nothing. Operators In, NotIn, Exists, DoesNotExist, Gt and Lt (integers)."""
+    exprs, fields = term.get("matchExpressions") or (), term.get("matchFields") or ()
+    if not exprs and not fields:
+        return False
+    return (all(_node_requirement(e, labels) for e in exprs)
+            and all(_node_requirement(f, {"metadata.name": name}) for f in fields))
+
+
+def _node_requirement(req: dict, labels: dict) -> bool:
+    key, op, values = req.get("key"), req.get("operator"), req.get("values") or ()
+    if op == "In":
+        return key in labels and labels[key] in values
+    if op == "NotIn":
+        return key not in labels or labels[key] not in values
+    if op == "Exists":
+        return key in labels
+    if op == "DoesNotExist":
+        return key not in labels
+    if op in ("Gt", "Lt") and key in labels and len(values) == 1:
+        try:
+            have, want = int(labels[key]), int(values[0])
+        except ValueError:
+            return False
+        return have > want if op == "Gt" else have < want
+    return False

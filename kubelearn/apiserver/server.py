@@ -12,7 +12,7 @@ from random import Random  # seeded instances only: never the global generator
 
 from kubelearn.api.kinds import KindInfo, kind_info, lookup_kind
 from kubelearn.api.quantity import Quantity, parse_quantity
-from kubelearn.apiserver import admission, errors, serviceaccount
+from kubelearn.apiserver import admission, errors, serviceaccount, storage_admission
 from kubelearn.apiserver.patch import json_merge_patch, strategic_merge_patch
 from kubelearn.apiserver.store import Store
 from kubelearn.clock import Clock, rfc3339
@@ -92,6 +92,9 @@ class APIServer:
         self.store = store
         self.clock = clock
         self.rng = rng
+        # Warnings the last requests earned (the API's ``Warning:`` response headers);
+        # kubectl prints and clears them. Bounded: nobody reads the controllers' ones.
+        self.warnings: list[str] = []
 
     # -- helpers ---------------------------------------------------------
     def info_for(self, obj: dict) -> KindInfo:
@@ -101,6 +104,15 @@ class APIServer:
                 404, "NotFound", f'no matches for kind "{obj.get("kind", "")}" in version '
                 f'"{obj.get("apiVersion", "")}"')
         return info
+
+    def warn(self, messages: list[str]) -> None:
+        if len(self.warnings) < 100:
+            self.warnings.extend(messages)
+
+    def pop_warnings(self) -> list[str]:
+        """The warnings since the last call, in order (kubectl prints them)."""
+        out, self.warnings = self.warnings, []
+        return out
 
     def new_uid(self) -> str:
         """A version-4-shaped UUID drawn from the cluster's seeded generator."""
@@ -151,6 +163,9 @@ class APIServer:
             admitted = ipam.allocate(self, admitted)
         elif info.kind == "Pod":
             admitted = serviceaccount.admit_pod(self, admitted)
+        elif info.kind in ("PersistentVolumeClaim", "PersistentVolume"):
+            admitted = storage_admission.admit(self, info.kind, admitted)
+            self.warn(storage_admission.warnings_for(info.kind, admitted))
         name = admitted["metadata"]["name"]
         if self.store.get(info.kind, ns, name) is not None:
             raise errors.already_exists(info.resource_ref, name)
@@ -201,6 +216,8 @@ class APIServer:
             meta["generation"] = 1
         stored = {**obj, "metadata": meta}
         status = initial_status(info.kind, stored)
+        if info.kind == "PersistentVolume":
+            status = storage_admission.initial_pv_status(self.clock.now)
         if status is not None and info.kind != "Node":
             stored["status"] = status
         return stored
@@ -237,6 +254,8 @@ class APIServer:
         if info.kind in STATUS_KINDS:
             body.pop("status", None)
         admitted = admission.admit(info, body, old=current)
+        if info.kind == "PersistentVolume":
+            self.warn(storage_admission.warnings_for(info.kind, admitted))
         if info.kind == "Service":
             admitted = ipam.allocate(self, admitted, old=current)
         if info.kind in STATUS_KINDS and "status" in current:
@@ -261,8 +280,11 @@ class APIServer:
         info = self.info_for(obj)
         meta = obj["metadata"]
         current = self.get(info, meta["name"], meta.get("namespace", ""))
-        return self._write_if_changed(info, current, {**current, "status": obj.get("status", {})},
-                                      False)
+        status = obj.get("status", {})
+        if info.kind == "PersistentVolume":
+            status = storage_admission.pv_status_update(current.get("status") or {}, status,
+                                                        self.clock.now)
+        return self._write_if_changed(info, current, {**current, "status": status}, False)
 
     def bind(self, name: str, namespace: str, node_name: str) -> dict:
         """``POST pods/{name}/binding``: how the scheduler places a pod.

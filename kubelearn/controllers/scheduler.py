@@ -32,6 +32,7 @@ from kubelearn.controllers.scheduler_framework import (
     UNSCHEDULABLE_AND_UNRESOLVABLE, Diagnosis, NodeInfo, Plugin, ShapeQueue, Status,
     fit_error_message, num_feasible_nodes_to_find)
 from kubelearn.controllers.scheduler_plugins import default_plugins
+from kubelearn.controllers.scheduler_volumes import BIND_POLL_SECONDS
 
 SCHEDULER_NAME = "default-scheduler"
 POD_MAX_IN_UNSCHEDULABLE_SECONDS = 300.0
@@ -45,11 +46,14 @@ class Scheduler(Controller):
     """The default scheduler, as a controller over pending pods."""
 
     name = SCHEDULER_NAME
-    watches = ("Node", "Pod")
+    # Claims, volumes and classes too: VolumeBinding's cluster events (a claim bound, a
+    # volume or class created) send the pods that failed on their volumes back to try.
+    watches = ("Node", "Pod", "PersistentVolumeClaim", "PersistentVolume", "StorageClass")
 
     def __init__(self, cluster, percentage_of_nodes_to_score: int = 0) -> None:
         super().__init__(cluster)
-        self.plugins = default_plugins()
+        self.plugins = default_plugins(cluster.api)
+        self.volume_binding = next((p for p in self.plugins if p.name == "VolumeBinding"), None)
         self.filter_plugins = [p for p in self.plugins if type(p).filter is not Plugin.filter]
         self.static_filters = [p for p in self.filter_plugins if p.static]
         self.dynamic_filters = [p for p in self.filter_plugins if not p.static]
@@ -69,10 +73,13 @@ class Scheduler(Controller):
 
     # -- cache maintenance (the informer handlers) -------------------------
     def keys_for(self, event):
+        if event.kind == "Pod":
+            return self._on_pod(event)
         if event.kind == "Node":
             self._on_node(event)
-            return ()
-        return self._on_pod(event)
+        elif self.unschedulable and event.type != "DELETED":
+            self._move_all_to_active()
+        return ()
 
     def _on_node(self, event) -> None:
         name = event.obj["metadata"]["name"]
@@ -177,6 +184,12 @@ class Scheduler(Controller):
         namespace, name = key
         pod = self.api.store.get("Pod", namespace, name)
         if pod is None or pod["spec"].get("nodeName") or pod["metadata"].get("deletionTimestamp"):
+            if self.volume_binding is not None:
+                self.volume_binding.forget(key)
+            return None
+        waiting = self.volume_binding.waiting_node(key) if self.volume_binding else None
+        if waiting is not None:         # PreBind: the pod waits for its claims to bind
+            self._bind(pod, key, waiting)
             return None
         node, diagnosis = self.schedule_pod(pod)
         if node is None:
@@ -197,7 +210,10 @@ class Scheduler(Controller):
             diagnosis.absent_status = rejected
             diagnosis.post_filter_msg = self._post_filter(pod, diagnosis)
             return None, diagnosis
-        if allowed is None and len(self._node_order) >= MIN_FEASIBLE_NODES_TO_FIND:
+        # Pods whose claims tie them to some nodes skip the shared shape queue: a node their
+        # volumes rule out must stay in the queue for the pods of the same shape without.
+        if allowed is None and len(self._node_order) >= MIN_FEASIBLE_NODES_TO_FIND \
+                and "volume_binding" not in state and "rwop_conflicts" not in state:
             queue = self._shape_queue(state, pod)
             node = queue.best(self.nodes, self.dynamic_filters, state, pod) if queue.usable \
                 else None
@@ -378,6 +394,15 @@ class Scheduler(Controller):
 
     # -- results ---------------------------------------------------------
     def _bind(self, pod: dict, key, node: str) -> None:
+        if self.volume_binding is not None and pod["spec"].get("volumes"):
+            ready = self.volume_binding.pre_bind(pod, node, self.clock.now)
+            if ready is False:
+                self.clock.call_later(BIND_POLL_SECONDS, lambda: self.enqueue(key),
+                                      label=f"scheduler: volumes of {key[0]}/{key[1]}")
+                return
+            if ready is not True:
+                self._handle_failure(pod, key, Diagnosis(len(self._node_order)), ready)
+                return
         try:
             bound = self.api.bind(key[1], key[0], node)
         except errors.StatusError:
@@ -387,8 +412,8 @@ class Scheduler(Controller):
                                    f"Successfully assigned {key[0]}/{key[1]} to {node}",
                                    SCHEDULER_NAME)
 
-    def _handle_failure(self, pod: dict, key, diagnosis: Diagnosis) -> None:
-        message = diagnosis.message()
+    def _handle_failure(self, pod: dict, key, diagnosis: Diagnosis, message: str = "") -> None:
+        message = message or diagnosis.message()
         self.diagnoses[key] = diagnosis
         self._attempts[key] = self._attempts.get(key, 0) + 1
         self.cluster.events.record(pod, "Warning", "FailedScheduling", message, SCHEDULER_NAME)

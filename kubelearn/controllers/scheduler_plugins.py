@@ -16,6 +16,7 @@ it place 10,000 identical replicas without re-checking every taint each time.
 from __future__ import annotations
 
 from kubelearn.api.podutil import pod_requests
+from kubelearn.api.selector import node_selector_term_matches
 from kubelearn.controllers.scheduler_framework import (
     MAX_NODE_SCORE, UNSCHEDULABLE, UNSCHEDULABLE_AND_UNRESOLVABLE, TAINT_UNSCHEDULABLE, NodeInfo,
     Plugin, Status, default_normalize)
@@ -146,30 +147,7 @@ def _required_terms(pod: dict) -> list[dict] | None:
 
 def term_matches(term: dict, node_info: NodeInfo) -> bool:
     """A NodeSelectorTerm: all its expressions and fields; an empty term matches nothing."""
-    exprs, fields = term.get("matchExpressions") or (), term.get("matchFields") or ()
-    if not exprs and not fields:
-        return False
-    return (all(_requirement(e, node_info.labels) for e in exprs)
-            and all(_requirement(f, {"metadata.name": node_info.name}) for f in fields))
-
-
-def _requirement(req: dict, labels: dict) -> bool:
-    key, op, values = req.get("key"), req.get("operator"), req.get("values") or ()
-    if op == "In":
-        return key in labels and labels[key] in values
-    if op == "NotIn":
-        return key not in labels or labels[key] not in values
-    if op == "Exists":
-        return key in labels
-    if op == "DoesNotExist":
-        return key not in labels
-    if op in ("Gt", "Lt") and key in labels and len(values) == 1:
-        try:
-            have, want = int(labels[key]), int(values[0])
-        except ValueError:
-            return False
-        return have > want if op == "Gt" else have < want
-    return False
+    return node_selector_term_matches(term, node_info.labels, node_info.name)
 
 
 class NodeResourcesFit(Plugin):
@@ -228,7 +206,13 @@ class NodeResourcesBalancedAllocation(Plugin):
         return int((1 - std) * MAX_NODE_SCORE)
 
 
-def default_plugins() -> list[Plugin]:
-    """The default profile's plugins that kubelearn models, in upstream's filter order."""
+def default_plugins(api=None) -> list[Plugin]:
+    """The default profile's plugins that kubelearn models, in upstream's filter order.
+    With the API server to read claims from, the volume plugins (VolumeRestrictions,
+    VolumeBinding: ``scheduler_volumes``) come after NodeResourcesFit, as upstream."""
+    volume = []
+    if api is not None:
+        from kubelearn.controllers.scheduler_volumes import volume_plugins
+        volume = volume_plugins(api)
     return [NodeUnschedulable(), NodeName(), TaintToleration(), NodeAffinity(),
-            NodeResourcesFit(), NodeResourcesBalancedAllocation()]
+            NodeResourcesFit(), *volume, NodeResourcesBalancedAllocation()]

@@ -85,7 +85,10 @@ def apply_one(inv: Invocation, info, manifest: dict, namespace: str | None, mode
     if live is None:
         if mode == "client":
             return "created", modified
-        return "created", inv.api.create(modified, namespace, dry_run=mode == "server")
+        inv.api.pop_warnings()
+        created = inv.api.create(modified, namespace, dry_run=mode == "server")
+        _print_warnings(inv)
+        return "created", created
     original = last_applied(live)
     if original is None:
         inv.warn(MISSING_ANNOTATION_WARNING.format(resource=info.plural, name=name))
@@ -94,12 +97,20 @@ def apply_one(inv: Invocation, info, manifest: dict, namespace: str | None, mode
         return "unchanged", live
     if mode == "client":
         return "configured", strategic_merge_patch(live, patch)
+    inv.api.pop_warnings()
     try:
         updated = inv.api.patch(info, name, namespace or "", patch, dry_run=mode == "server")
     except StatusError as err:
         raise PatchFailed(_patch_error(info, name, namespace or "", patch, source, err)) from None
+    _print_warnings(inv)
     changed = updated["metadata"]["resourceVersion"] != live["metadata"]["resourceVersion"]
     return ("configured" if changed or mode == "server" else "unchanged"), updated
+
+
+def _print_warnings(inv: Invocation) -> None:
+    """The server's warnings for the request just made, as kubectl prints them."""
+    for message in inv.api.pop_warnings():
+        inv.warn(f"Warning: {message}")
 
 
 def _patch_error(info, name: str, namespace: str, patch: dict, source: str,

@@ -265,3 +265,23 @@ def test_matches_runs_no_validation_or_regex(monkeypatch):
     labels = {"app": "web", "tier": "a", "zone": "z", "n": "2"}
     assert all(sel.matches(labels) for _ in range(1000))
     assert not sel.matches({**labels, "legacy": ""})
+
+
+def test_node_selector_term_matches_expressions_fields_and_numbers():
+    from kubelearn.api.selector import node_selector_term_matches as matches
+
+    labels = {"zone": "a", "cores": "8"}
+    assert not matches({}, labels, "n1")                  # an empty term matches nothing
+    assert matches({"matchExpressions": [{"key": "zone", "operator": "In",
+                                          "values": ["a", "b"]}]}, labels, "n1")
+    assert not matches({"matchExpressions": [{"key": "zone", "operator": "NotIn",
+                                              "values": ["a"]}]}, labels, "n1")
+    assert matches({"matchExpressions": [{"key": "gpu", "operator": "DoesNotExist"},
+                                         {"key": "cores", "operator": "Gt", "values": ["4"]}]},
+                   labels, "n1")
+    assert not matches({"matchExpressions": [{"key": "cores", "operator": "Lt",
+                                              "values": ["x"]}]}, labels, "n1")
+    assert matches({"matchFields": [{"key": "metadata.name", "operator": "In",
+                                     "values": ["n1"]}]}, labels, "n1")
+    assert not matches({"matchFields": [{"key": "metadata.name", "operator": "In",
+                                         "values": ["n1"]}]}, labels, "n2")
