@@ -186,8 +186,8 @@ def test_same_steps_same_output(samples):
 COURSE = REGISTRY.ids() or [pytest.param(
     None, marks=pytest.mark.skip(reason="kubelearn/grading/exercises/ defines no exercises yet"))]
 
-# The cluster each chapter's notebook starts (chapter 2 works on minikube's single node).
-CHAPTER_CLUSTERS = {"2": Cluster.minikube}
+# The cluster each chapter's notebook starts (chapters 2 and 3 work on minikube's single node).
+CHAPTER_CLUSTERS = {"2": Cluster.minikube, "3": Cluster.minikube}
 
 
 @pytest.mark.parametrize("exercise_id", COURSE)
