@@ -33,7 +33,10 @@ def exec_in_container(cluster, namespace: str, pod: str, container: str, argv: l
         return None
     kubelet, worker, record = found
     run = record.run
-    if record.state != "running" or run is None or worker.stage not in ("starting", "running"):
+    # A terminating pod's containers run until they stop (its grace period), and
+    # exec reaches them until then, as on a real node.
+    if record.state != "running" or run is None \
+            or worker.stage not in ("starting", "running", "terminating"):
         return None
     now = cluster.clock.now
     result = run.exec(argv, now, stdin=stdin)

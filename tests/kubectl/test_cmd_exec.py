@@ -186,3 +186,18 @@ def test_exec_into_a_stopped_node():
     assert c.kubectl("exec box -- ls").stderr == (
         "Error from server: error dialing backend: dial tcp 192.168.49.3:10250: connect: no "
         "route to host\n")
+
+
+def test_exec_reaches_a_terminating_pod_until_its_containers_stop():
+    c = Cluster.minikube()
+    c.kubectl("apply -f -", "apiVersion: v1\nkind: Pod\nmetadata: {name: story}\nspec:\n"
+              "  containers: [{name: story, image: kubelearn/story:1}]\n")   # ignores SIGTERM
+    c.advance(10)
+    assert c.kubectl("delete pod story --wait=false").exit_code == 0
+    c.advance(5)
+    assert "Terminating" in c.kubectl("get pod story").stdout
+    r = c.kubectl("exec story -- ls /app")
+    assert (r.exit_code, r.stderr) == (0, "") and "app.js" in r.stdout
+    c.advance(30)
+    gone = c.kubectl("exec story -- ls /app")
+    assert gone.exit_code == 1 and 'pods "story" not found' in gone.stderr
