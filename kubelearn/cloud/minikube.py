@@ -20,7 +20,10 @@ choice fixes which of minikube's behaviours apply, as in minikube's source:
   ``kubernetes-dashboard``, Deployments ``kubernetes-dashboard`` and
   ``dashboard-metrics-scraper``), waits for it, starts ``kubectl proxy`` on a
   127.0.0.1 port and prints the URL, which ``cluster.http_get`` can open. The
-  dashboard *widget* comes with the interactive-dashboard issue.
+  dashboard *widget* comes with the interactive-dashboard issue;
+* ``minikube addons enable csi-hostpath-driver`` installs the CSI host-path
+  driver (``hostpath.csi.k8s.io``), ``addons enable dashboard`` the dashboard
+  (``kubelearn.cloud.minikube_addons``).
 
 Commands that block in a terminal (``tunnel``, ``dashboard``, a ``service``
 tunnel) return at once here, and what they started lasts for the rest of the
@@ -56,7 +59,7 @@ COMMANDS = ("addons", "cache", "completion", "config", "cp", "dashboard", "delet
             "options", "pause", "podman-env", "profile", "service", "ssh", "ssh-host", "ssh-key",
             "start", "status", "stop", "tunnel", "unpause", "update-check", "update-context",
             "version")
-SIMULATED = ("dashboard", "ip", "service", "status", "tunnel")
+SIMULATED = ("addons", "dashboard", "ip", "service", "status", "tunnel")
 
 
 @dataclass(frozen=True, repr=False)
@@ -444,5 +447,11 @@ def enable_dashboard(cluster) -> None:
             cluster.run_now()
 
 
+def _addons(cluster, out: _Output, args: list[str]) -> int:
+    from kubelearn.cloud.minikube_addons import addons
+
+    return addons(cluster, out, args)
+
+
 _COMMANDS = {"ip": _ip, "status": _status, "service": _service, "tunnel": _tunnel,
-             "dashboard": _dashboard}
+             "dashboard": _dashboard, "addons": _addons}

@@ -49,7 +49,8 @@ from kubelearn.node.mirror_pods import MirrorPods, is_static
 from kubelearn.node.podstatus import ConditionClock, ContainerRecord, build_status
 from kubelearn.node.probes import Prober
 from kubelearn.node.runtime import ContainerRuntime, IPAllocator
-from kubelearn.node.volume_manager import MOUNT_SOURCES, VolumeManager, wake_mount_waiters
+from kubelearn.node.volume_manager import (MOUNT_SOURCES, VolumeManager, wake_attach_waiters,
+                                          wake_mount_waiters)
 
 COMPONENT = "kubelet"
 
@@ -363,6 +364,7 @@ class KubeletManager(Controller):
                 self.kubelets[name] = Kubelet(self, event.obj)
             else:
                 self.kubelets[name].update_node(event.obj)
+                wake_attach_waiters(self.kubelets[name], event)   # a disk was attached
             return ()
         obj, old = event.obj, event.old
         node = obj.get("spec", {}).get("nodeName")

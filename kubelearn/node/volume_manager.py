@@ -8,6 +8,14 @@ configmap "cfg" not found``). The reconciler retries a failed operation with
 exponential back-off (``nestedpendingoperations``: 500 ms doubling to
 2m2s); once every volume is set up, the pod goes on to its sandbox.
 
+An attachable volume (an EBS disk) waits for the attach/detach controller to
+list it in the node's ``status.volumesAttached`` (``VerifyControllerAttachedVolume``,
+retried with the same back-off). That wait records no event: the pod stays
+ContainerCreating and the controller's ``FailedAttachVolume`` Multi-Attach
+event says why. When the node's attachments change, the waiting pods of that
+node retry as foreground work, so a pod starts once the disk is detached from
+the other node and attached to its own.
+
 Storage itself lives in ``cluster.storage`` (``kubelearn.node.volumes``).
 Creating or changing what a waiting pod needs (a ConfigMap, Secret, claim or
 volume) makes its pending retry foreground work, so ``settle()`` waits for
@@ -53,11 +61,11 @@ class VolumeManager:
         if not pod["spec"].get("volumes"):
             return True
         storage = storage_of(self.manager.cluster)
-        failures = storage.mount_pod(self.api, pod, self.name)
-        if not failures:
+        result = storage.mount_pod(self.api, pod, self.name)
+        if result.ready:
             self.mount_waits.pop(worker.uid, None)
             return True
-        for message in failures:
+        for message in result.failures:
             self.events.record(pod, "Warning", "FailedMount", message, "kubelet",
                                host=self.name)
         wait = self.mount_waits.setdefault(worker.uid, MountWait())
@@ -92,6 +100,19 @@ class VolumeManager:
         """The pod left this node: its emptyDirs go, nothing waits any more."""
         self.mount_waits.pop(worker.uid, None)
         storage_of(self.manager.cluster).release_pod(worker.uid)
+
+
+def wake_attach_waiters(kubelet, event) -> None:
+    """A node's ``status.volumesAttached`` changed: its pods waiting for their volumes
+    retry as foreground work."""
+    old = ((event.old or {}).get("status") or {}).get("volumesAttached")
+    new = (event.obj.get("status") or {}).get("volumesAttached")
+    waits = kubelet.__dict__.get("_mount_waits")
+    if old == new or not waits:
+        return
+    for worker in list(kubelet.workers.values()):
+        if worker.uid in waits:
+            kubelet._mount_source_changed(worker)
 
 
 def wake_mount_waiters(kubelets: dict, event) -> None:

@@ -11,10 +11,20 @@ byte a volume holds; API objects never carry data. It keeps:
   containers, kept across container restarts, dropped with the pod
   (``release_pod``); plus the read-only trees of configMap, secret,
   downwardAPI and projected volumes, filled from the API objects when read;
-* **CSI drivers** (``csi``): simulated drivers by name. ``hostpath.csi.k8s.io``
-  keeps each volume on the disk of the node it is used on
-  (``/var/lib/csi-hostpath-data/<volumeHandle>``); ``efs.csi.aws.com`` keeps
-  one tree per EFS file system (``fs-12345678``), the same from every node.
+* **CSI drivers** (``csi``): the simulated drivers *installed on this cluster*, by
+  name. A cluster starts with none, as a real one does: ``minikube addons enable
+  csi-hostpath-driver`` registers ``hostpath.csi.k8s.io``, and whoever installs a
+  driver (a test, the EKS simulation's add-ons) calls ``register_csi_driver(name)``.
+  ``hostpath.csi.k8s.io`` keeps each volume on the disk of the node it is used on
+  (``/var/lib/csi-hostpath-data/<volumeHandle>``); ``efs.csi.aws.com`` keeps one
+  tree per EFS file system (``fs-12345678``), the same from every node;
+  ``ebs.csi.aws.com`` keeps one tree per EBS volume (``vol-...``), a block device
+  that must be attached to the node first (``attach_required``) and whose data
+  follows the volume from node to node. A volume of a driver that is not
+  registered fails as the kubelet fails it: ``MountVolume.MountDevice failed for
+  volume "pv" : kubernetes.io/csi: attacher.MountDevice failed to create
+  newCsiDriverClient: driver name hostpath.csi.k8s.io not found in the list of
+  registered CSI drivers``.
 
 The kubelet calls ``mount_pod`` before it creates a pod's sandbox (upstream's
 ``WaitForAttachAndMount``): every volume is set up or the pod waits in
@@ -23,7 +33,15 @@ ContainerCreating with the event upstream's volume manager records
 ``hostPath type check failed: /data is not a directory``, ``Unable to attach
 or mount volumes: ... error processing PVC default/data: ...``). A
 persistentVolumeClaim volume is followed through the API to its bound PV and
-the PV's source (hostPath, local, nfs or csi).
+the PV's source (hostPath, local, nfs or csi). An attachable PV (an EBS disk) is
+mounted only once ``node.status.volumesAttached`` lists it (upstream's
+``VerifyControllerAttachedVolume``; the attach/detach controller writes it): until
+then the pod waits in ContainerCreating, its volume among the ``unattached``
+ones, and the kubelet records no event of its own. (Since 1.28 the kubelet
+drops the ``Unable to attach or mount volumes: unmounted volumes=[data],
+unattached volumes=[data], failed to process volumes=[]: context deadline
+exceeded`` event when its 2m3s wait times out; only the attach/detach
+controller's ``Multi-Attach error`` explains the wait.)
 
 ``container_fs`` then builds what one container sees: a fresh layer from its
 image with the pod's volumes at their ``mountPath`` (``subPath`` and
@@ -37,11 +55,13 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Callable
 
+from kubelearn.controllers.attachdetach import volume_attached
 from kubelearn.node.filesystem import (ROOT_DIRS, ContainerFS, FileTree, FsError, Mount,
                                        image_layer, normalize)
 
 HOSTPATH_CSI = "hostpath.csi.k8s.io"
 EFS_CSI = "efs.csi.aws.com"
+EBS_CSI = "ebs.csi.aws.com"
 NODE_DIRS = (*ROOT_DIRS, "/mnt", "/opt", "/srv", "/var/lib", "/var/lib/kubelet",
              "/etc/kubernetes")
 SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
@@ -57,6 +77,11 @@ class VolumeError(Exception):
 
 def setup_failed(volume: str, detail: str) -> VolumeError:
     return VolumeError(f'MountVolume.SetUp failed for volume "{volume}" : {detail}')
+
+
+def driver_not_registered(name: str) -> str:
+    """csi_plugin.go's error when no node plugin registered the driver."""
+    return f"driver name {name} not found in the list of registered CSI drivers"
 
 
 # -- trees filled from API objects ----------------------------------------------------
@@ -100,11 +125,15 @@ class CSIDriver:
     """A simulated CSI driver: where a volume's data lives."""
     name = ""
     node_local = True                      # data stays on the node that mounts it
+    attach_required = False                # CSIDriver.spec.attachRequired
     lifecycle_modes = ("Persistent",)
 
     def volume(self, storage: "ClusterStorage", node: str, handle: str,
                attributes: dict) -> tuple[FileTree, str]:
         raise NotImplementedError
+
+    def delete_volume(self, storage: "ClusterStorage", handle: str) -> None:
+        """The volume was deleted (reclaim policy Delete): its data goes."""
 
 
 class HostPathCSIDriver(CSIDriver):
@@ -119,6 +148,10 @@ class HostPathCSIDriver(CSIDriver):
         path = f"{self.data_dir}/{handle}"
         disk.make_dirs(path)
         return disk, path
+
+    def delete_volume(self, storage, handle):
+        for disk in storage.disks.values():
+            _prune(disk, f"{self.data_dir}/{handle}")
 
 
 class EFSCSIDriver(CSIDriver):
@@ -153,9 +186,42 @@ class EFSCSIDriver(CSIDriver):
         tree.make_dirs(path)
         return tree, path
 
+    def delete_volume(self, storage, handle):
+        fs_id, _, rest = handle.partition(":")
+        sub = rest.split(":", 1)[0]
+        tree = self.file_systems.get(fs_id)
+        if tree is not None and sub not in ("", "/"):
+            _prune(tree, normalize(sub))
 
-def default_csi_drivers() -> dict[str, CSIDriver]:
-    return {d.name: d for d in (HostPathCSIDriver(), EFSCSIDriver())}
+
+class EBSCSIDriver(CSIDriver):
+    """``ebs.csi.aws.com``: an EBS volume (``volumeHandle`` ``vol-0abc...``) is a block
+    device with one file system. It is attached to a node before the kubelet mounts it
+    (``attach_required``, the attach/detach controller), and its data goes with the
+    volume: detached from one node and attached to another, the files are still there.
+
+    Hook for the EKS chapter: ``volumes`` maps volume ids to their trees;
+    ``create_volume(vol_id)`` makes one (a mount of an unknown id makes it too)."""
+    name = EBS_CSI
+    node_local = False
+    attach_required = True
+
+    def __init__(self) -> None:
+        self.volumes: dict[str, FileTree] = {}
+
+    def create_volume(self, volume_id: str) -> FileTree:
+        return self.volumes.setdefault(volume_id, FileTree())
+
+    def volume(self, storage, node, handle, attributes):
+        return self.create_volume(handle), "/"
+
+    def delete_volume(self, storage, handle):
+        self.volumes.pop(handle, None)
+
+
+# The drivers kubelearn simulates, by name: what ``register_csi_driver`` can install.
+CSI_DRIVERS: dict[str, type[CSIDriver]] = {
+    d.name: d for d in (HostPathCSIDriver, EFSCSIDriver, EBSCSIDriver)}
 
 
 # -- what a pod has mounted -----------------------------------------------------------------
@@ -173,6 +239,18 @@ class PodVolumes:
     private: dict[str, FileTree] = field(default_factory=dict)   # emptyDir, ephemeral csi
 
 
+@dataclass
+class MountResult:
+    """One WaitForAttachAndMount attempt: the FailedMount event messages, and the volumes
+    still waiting to be attached to the node (they wait without an event)."""
+    failures: list[str] = field(default_factory=list)
+    unattached: list[str] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        return not self.failures and not self.unattached
+
+
 class ClusterStorage:
     """The data behind every volume of a cluster (``cluster.storage``)."""
 
@@ -180,7 +258,28 @@ class ClusterStorage:
         self.disks: dict[str, FileTree] = {}
         self.pods: dict[str, PodVolumes] = {}
         self.nfs: dict[tuple[str, str], FileTree] = {}
-        self.csi: dict[str, CSIDriver] = default_csi_drivers()
+        self.csi: dict[str, CSIDriver] = {}      # the CSI drivers installed, by name
+
+    def register_csi_driver(self, driver: str | CSIDriver) -> CSIDriver:
+        """Install a CSI driver on every node (its node plugin registers with the kubelets):
+        a name from ``CSI_DRIVERS`` or a ``CSIDriver``. Registering an installed driver again
+        keeps it, and its data. Returns the driver (for its hooks, e.g. EFS's
+        ``create_file_system``)."""
+        if isinstance(driver, str):
+            found = self.csi.get(driver)
+            if found is not None:
+                return found
+            kind = CSI_DRIVERS.get(driver)
+            if kind is None:
+                raise ValueError(f"kubelearn simulates no CSI driver {driver!r}; it knows "
+                                 + ", ".join(sorted(CSI_DRIVERS)))
+            driver = kind()
+        self.csi[driver.name] = driver
+        return driver
+
+    def unregister_csi_driver(self, name: str) -> None:
+        """Uninstall a driver: its volumes fail to mount again (their data stays)."""
+        self.csi.pop(name, None)
 
     def disk(self, node: str) -> FileTree:
         """A node's disk (created on first use with a Linux root layout)."""
@@ -194,12 +293,13 @@ class ClusterStorage:
         self.pods.pop(uid, None)
 
     # -- setting a pod's volumes up ------------------------------------------
-    def mount_pod(self, api, pod: dict, node: str) -> list[str]:
-        """Set up every volume of ``pod`` not set up yet; the FailedMount event messages
-        of those that could not be (empty when the pod can start)."""
+    def mount_pod(self, api, pod: dict, node: str) -> MountResult:
+        """Set up every volume of ``pod`` not set up yet: the FailedMount event messages of
+        those that could not be, and the volumes not attached to ``node`` yet (the pod can
+        start when ``ready``)."""
         uid = pod["metadata"]["uid"]
         state = self.pods.setdefault(uid, PodVolumes())
-        failures, unprocessed = [], []
+        result, unprocessed = MountResult(), []
         for volume in pod["spec"].get("volumes") or ():
             name = volume.get("name", "")
             if name in state.volumes:
@@ -208,18 +308,22 @@ class ClusterStorage:
                 state.volumes[name] = self._setup(api, pod, volume, node, state)
             except _Unprocessed as err:
                 unprocessed.append((name, err.detail))
+            except _Unattached:
+                result.unattached.append(name)
             except VolumeError as err:
-                failures.append(err.event)
+                result.failures.append(err.event)
+        result.unattached.sort()
         if unprocessed:
             mounted = set(state.volumes)
             unmounted = sorted(v.get("name", "") for v in pod["spec"].get("volumes") or ()
                                if v.get("name", "") not in mounted)
             names = sorted(name for name, _ in unprocessed)
-            failures.append("Unable to attach or mount volumes: unmounted volumes=["
-                            + " ".join(unmounted) + "], unattached volumes=[], failed to "
-                            "process volumes=[" + " ".join(names) + "]: "
-                            + "; ".join(detail for _, detail in unprocessed))
-        return failures
+            result.failures.append(
+                "Unable to attach or mount volumes: unmounted volumes=[" + " ".join(unmounted)
+                + "], unattached volumes=[" + " ".join(result.unattached) + "], failed to "
+                "process volumes=[" + " ".join(names) + "]: "
+                + "; ".join(detail for _, detail in unprocessed))
+        return result
 
     def _setup(self, api, pod: dict, volume: dict, node: str, state: PodVolumes) -> PodVolume:
         name = volume.get("name", "")
@@ -314,6 +418,8 @@ class ClusterStorage:
         if pv is None:
             raise _Unprocessed(prefix + f"failed to fetch PV {pv_name} from API server: "
                                         f'persistentvolumes "{pv_name}" not found')
+        if not volume_attached(api, node, pv):
+            raise _Unattached(pv_name)
         return self.persistent_volume(pv, node)
 
     def persistent_volume(self, pv: dict, node: str) -> PodVolume:
@@ -331,7 +437,12 @@ class ClusterStorage:
             return PodVolume(disk, path)
         if spec.get("csi") is not None:
             source = spec["csi"] or {}
-            driver = self._driver(name, source.get("driver", ""))
+            driver = self.csi.get(source.get("driver", ""))
+            if driver is None:
+                raise VolumeError(f'MountVolume.MountDevice failed for volume "{name}" : '
+                                  "kubernetes.io/csi: attacher.MountDevice failed to create "
+                                  "newCsiDriverClient: "
+                                  + driver_not_registered(source.get("driver", "")))
             try:
                 tree, path = driver.volume(self, node, source.get("volumeHandle", ""),
                                            source.get("volumeAttributes") or {})
@@ -361,8 +472,7 @@ class ClusterStorage:
         driver = self.csi.get(name)
         if driver is None:
             raise setup_failed(volume, "kubernetes.io/csi: mounter.SetUpAt failed to get CSI "
-                                       f"client: driver name {name} not found in the list of "
-                                       "registered CSI drivers")
+                                       f"client: {driver_not_registered(name)}")
         return driver
 
     def _nfs(self, source: dict) -> FileTree:
@@ -375,16 +485,8 @@ class ClusterStorage:
     def delete_csi_volume(self, driver: str, volume_handle: str) -> None:
         """A CSI volume was deleted (reclaim policy Delete): its data goes."""
         found = self.csi.get(driver)
-        if isinstance(found, HostPathCSIDriver):
-            path = f"{found.data_dir}/{volume_handle}"
-            for disk in self.disks.values():
-                _prune(disk, path)
-        elif isinstance(found, EFSCSIDriver):
-            fs_id, _, rest = volume_handle.partition(":")
-            sub = rest.split(":", 1)[0]
-            tree = found.file_systems.get(fs_id)
-            if tree is not None and sub not in ("", "/"):
-                _prune(tree, normalize(sub))
+        if found is not None:
+            found.delete_volume(self, volume_handle)
 
     # -- what a container sees ----------------------------------------------------
     def container_fs(self, pod: dict, spec: dict, app: dict) -> ContainerFS:
@@ -426,6 +528,10 @@ class _Unprocessed(Exception):
     def __init__(self, detail: str):
         super().__init__(detail)
         self.detail = detail
+
+
+class _Unattached(Exception):
+    """The volume is attachable and not attached to the node yet."""
 
 
 # -- hostPath ------------------------------------------------------------------------------

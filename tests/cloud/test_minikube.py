@@ -112,9 +112,72 @@ def test_unknown_commands_get_cobras_error_and_suggestions(mk):
 
 
 def test_known_but_unsimulated_commands_say_so(mk):
+    r = mk.minikube("image ls")
+    assert r.exit_code == 1
+    assert r.stderr.startswith("kubelearn: `minikube image` is not simulated")
     r = mk.minikube("addons list")
     assert r.exit_code == 1
-    assert r.stderr.startswith("kubelearn: `minikube addons` is not simulated")
+    assert r.stderr.startswith("kubelearn: `minikube addons list` is not simulated")
+
+
+# -- addons -----------------------------------------------------------------------------
+CSI_ADDON = """\
+💡  csi-hostpath-driver is an addon maintained by Kubernetes. For any concerns contact minikube \
+on GitHub.
+You can view the list of minikube maintainers at: https://github.com/kubernetes/minikube/blob/\
+master/OWNERS
+❗  [WARNING] For full functionality, the 'csi-hostpath-driver' addon requires the \
+'volumesnapshots' addon to be enabled.
+
+You can enable 'volumesnapshots' addon by running: 'minikube addons enable volumesnapshots'
+
+    ▪ Using image registry.k8s.io/sig-storage/csi-attacher:v4.0.0
+    ▪ Using image registry.k8s.io/sig-storage/csi-external-health-monitor-controller:v0.7.0
+    ▪ Using image registry.k8s.io/sig-storage/csi-node-driver-registrar:v2.6.0
+    ▪ Using image registry.k8s.io/sig-storage/hostpathplugin:v1.9.0
+    ▪ Using image registry.k8s.io/sig-storage/livenessprobe:v2.8.0
+    ▪ Using image registry.k8s.io/sig-storage/csi-resizer:v1.6.0
+    ▪ Using image registry.k8s.io/sig-storage/csi-snapshotter:v6.1.0
+    ▪ Using image registry.k8s.io/sig-storage/csi-provisioner:v3.3.0
+🔎  Verifying csi-hostpath-driver addon...
+🌟  The 'csi-hostpath-driver' addon is enabled
+"""
+
+
+def test_the_csi_hostpath_driver_addon_installs_the_driver(mk):
+    assert mk.storage.csi == {}
+    r = mk.minikube("addons enable csi-hostpath-driver")
+    assert (r.transcript, r.exit_code) == (CSI_ADDON, 0)
+    assert r.stderr.startswith("❗  [WARNING] For full functionality")
+    assert list(mk.storage.csi) == ["hostpath.csi.k8s.io"]
+    mk.apply("""
+apiVersion: v1
+kind: Pod
+metadata: {name: eph}
+spec:
+  containers: [{name: c, image: busybox:1.36, command: [sleep, "3600"],
+                volumeMounts: [{name: v, mountPath: /v}]}]
+  volumes: [{name: v, csi: {driver: hostpath.csi.k8s.io}}]
+""")
+    mk.settle()
+    assert mk.api.get("Pod", "eph", "default")["status"]["phase"] == "Running"
+
+
+def test_addons_enable_dashboard_and_the_addons_not_simulated(mk):
+    r = mk.minikube("addons enable dashboard")
+    assert r.exit_code == 0
+    assert r.stdout.endswith("\tminikube addons enable metrics-server\t\n\n\n"
+                             "🌟  The 'dashboard' addon is enabled\n")
+    assert mk.api.get("Deployment", "kubernetes-dashboard", "kubernetes-dashboard")
+    r = mk.minikube("addons enable nosuch")
+    assert (r.stderr, r.exit_code) == (
+        "❌  Exiting due to MK_ADDON_ENABLE: enable failed: nosuch is not a valid addon\n", 10)
+    r = mk.minikube("addons enable ingress")
+    assert r.exit_code == 1 and r.stderr.startswith(
+        "kubelearn: the ingress addon is not simulated yet")
+    r = mk.minikube("addons enable")
+    assert (r.stderr, r.exit_code) == (
+        "❌  Exiting due to MK_USAGE: usage: minikube addons enable ADDON_NAME\n", 14)
 
 
 def test_unknown_flags_fail_like_cobra(mk):

@@ -53,9 +53,16 @@ def events(c, reason):
             if e["reason"] == reason]
 
 
+def phase(c, name):
+    status = c.api.get("Pod", name, "default")["status"]
+    waiting = (status.get("containerStatuses") or [{}])[0].get("state", {}).get("waiting") or {}
+    return status["phase"], waiting.get("reason", "")
+
+
 @pytest.fixture
 def c():
     cluster = Cluster()
+    cluster.storage.register_csi_driver("ebs.csi.aws.com")
     cluster.apply(volume_and_claim())
     cluster.run_now()
     return cluster
@@ -85,6 +92,20 @@ def test_the_second_node_gets_the_disk_once_the_first_pod_is_gone(c):
     assert attached(c, "worker-1") == []
     assert attached(c, "worker-2") == [EBS]
     assert [n for n, _ in events(c, "SuccessfulAttachVolume")] == ["one", "two"]
+
+
+def test_the_kubelet_mounts_only_what_is_attached_to_its_node(c):
+    c.apply(pod("one", "worker-1"))
+    c.settle()
+    c.apply(pod("two", "worker-2"))
+    c.settle()
+    c.advance(200)
+    assert phase(c, "one") == ("Running", "")
+    assert phase(c, "two") == ("Pending", "ContainerCreating")
+    c.kubectl("delete pod one")
+    c.settle()
+    assert attached(c, "worker-2") == [EBS]
+    assert phase(c, "two") == ("Running", "")
 
 
 def test_two_pods_on_one_node_share_the_attachment(c):

@@ -300,6 +300,7 @@ def test_a_local_volume_needs_its_path(mk):
 # -- CSI -----------------------------------------------------------------------------------------
 def test_efs_volumes_are_shared_across_nodes_and_host_path_csi_is_not():
     c = Cluster()
+    efs = c.storage.register_csi_driver("efs.csi.aws.com")
     c.apply(PV_AND_CLAIM.replace("SOURCE", "csi: {driver: efs.csi.aws.com, volumeHandle: "
                                  "fs-12345678}").replace("ReadWriteOnce", "ReadWriteMany"))
     c.apply(pod("a", "persistentVolumeClaim: {claimName: my-claim}", "worker-1"))
@@ -307,15 +308,46 @@ def test_efs_volumes_are_shared_across_nodes_and_host_path_csi_is_not():
     c.settle()
     assert sh(c, "a", "echo shared > /data/f").exit_code == 0
     assert c.kubectl("exec b -- cat /data/f").stdout == "shared\n"
-    assert c.storage.csi["efs.csi.aws.com"].file_systems["fs-12345678"].files == {
-        "/f": "shared\n"}
+    assert efs.file_systems["fs-12345678"].files == {"/f": "shared\n"}
     storage = ClusterStorage()
-    one, path = storage.csi["hostpath.csi.k8s.io"].volume(storage, "worker-1", "vol-1", {})
-    two, _ = storage.csi["hostpath.csi.k8s.io"].volume(storage, "worker-2", "vol-1", {})
+    host_path = storage.register_csi_driver("hostpath.csi.k8s.io")
+    one, path = host_path.volume(storage, "worker-1", "vol-1", {})
+    two, _ = host_path.volume(storage, "worker-2", "vol-1", {})
     assert one is not two and path == "/var/lib/csi-hostpath-data/vol-1"
 
 
+def test_a_cluster_starts_with_no_csi_drivers_and_registers_them_by_name():
+    storage = Cluster().storage
+    assert storage.csi == {}
+    efs = storage.register_csi_driver("efs.csi.aws.com")
+    assert storage.register_csi_driver("efs.csi.aws.com") is efs      # installed once
+    assert sorted(storage.csi) == ["efs.csi.aws.com"]
+    with pytest.raises(ValueError, match="simulates no CSI driver 'x.example.com'"):
+        storage.register_csi_driver("x.example.com")
+    storage.unregister_csi_driver("efs.csi.aws.com")
+    assert storage.csi == {}
+
+
+def test_a_csi_volume_of_a_driver_not_installed_fails_to_mount(mk):
+    mk.apply(PV_AND_CLAIM.replace("SOURCE", "csi: {driver: hostpath.csi.k8s.io, volumeHandle: "
+                                  "vol-1}"))
+    mk.apply(pod("p", "persistentVolumeClaim: {claimName: my-claim}"))
+    mk.settle()
+    assert phase_and_reason(mk, "p") == ("Pending", "ContainerCreating")
+    assert failed_mounts(mk, "p")[0] == (
+        'MountVolume.MountDevice failed for volume "my-pv" : kubernetes.io/csi: '
+        "attacher.MountDevice failed to create newCsiDriverClient: driver name "
+        "hostpath.csi.k8s.io not found in the list of registered CSI drivers")
+    mk.storage.register_csi_driver("hostpath.csi.k8s.io")     # the addon, installed late
+    mk.advance(130)
+    assert phase_and_reason(mk, "p") == ("Running", "")
+    assert sh(mk, "p", "echo x > /data/f").exit_code == 0
+    assert mk.storage.disk("minikube").read("/var/lib/csi-hostpath-data/vol-1/f") == "x\n"
+
+
 def test_inline_csi_volumes_and_unknown_drivers(mk):
+    mk.storage.register_csi_driver("hostpath.csi.k8s.io")
+    mk.storage.register_csi_driver("efs.csi.aws.com")
     mk.apply(pod("eph", "csi: {driver: hostpath.csi.k8s.io}"))
     mk.apply(pod("unknown", "csi: {driver: foo.csi.example.com}"))
     mk.apply(pod("efs", "csi: {driver: efs.csi.aws.com}"))
@@ -330,7 +362,7 @@ def test_inline_csi_volumes_and_unknown_drivers(mk):
 
 
 def test_efs_hook_for_known_file_systems_only(mk):
-    efs = mk.storage.csi["efs.csi.aws.com"]
+    efs = mk.storage.register_csi_driver("efs.csi.aws.com")
     efs.auto_create = False
     efs.create_file_system("fs-aaaa1111")
     mk.apply(PV_AND_CLAIM.replace("SOURCE", "csi: {driver: efs.csi.aws.com, volumeHandle: "
@@ -339,3 +371,41 @@ def test_efs_hook_for_known_file_systems_only(mk):
     mk.settle()
     mk.advance(5)
     assert failed_mounts(mk, "p")[0].startswith('MountVolume.SetUp failed for volume "my-pv" : ')
+
+
+# -- attachable volumes: an RWO disk on one node at a time -----------------------------------
+def test_an_ebs_disk_used_from_a_second_node_waits_until_the_first_pod_is_gone():
+    c = Cluster()
+    ebs = c.storage.register_csi_driver("ebs.csi.aws.com")
+    c.apply(PV_AND_CLAIM.replace("SOURCE", "csi: {driver: ebs.csi.aws.com, volumeHandle: "
+                                 "vol-0abc}"))
+    c.apply(pod("a", "persistentVolumeClaim: {claimName: my-claim}", "worker-1"))
+    c.settle()
+    assert sh(c, "a", "echo kept > /data/f").exit_code == 0
+    c.apply(pod("b", "persistentVolumeClaim: {claimName: my-claim}", "worker-2"))
+    c.settle()
+    c.advance(300)
+    assert phase_and_reason(c, "b") == ("Pending", "ContainerCreating")
+    events = [(e["reason"], e["source"].get("component"), e["message"])
+              for e in c.api.list("Event", "default") if e["involvedObject"]["name"] == "b"]
+    assert ("FailedAttachVolume", "attachdetach-controller",
+            'Multi-Attach error for volume "my-pv" Volume is already used by pod(s) a') in events
+    assert failed_mounts(c, "b") == []       # the 1.32 kubelet records no event of its own
+    c.kubectl("delete pod a")
+    c.settle()
+    assert phase_and_reason(c, "b") == ("Running", "")
+    assert c.kubectl("exec b -- cat /data/f").stdout == "kept\n"   # the data went with the disk
+    assert ebs.volumes["vol-0abc"].files == {"/f": "kept\n"}
+
+
+def test_a_host_path_rwo_volume_is_not_enforced_across_nodes():
+    """Upstream enforces ReadWriteOnce only when attaching: a hostPath PV never attaches, so
+    pods on two nodes both start (each on its own node's directory)."""
+    c = Cluster()
+    c.apply(PV_AND_CLAIM.replace("SOURCE", "hostPath: {path: /pv-data}"))
+    c.apply(pod("a", "persistentVolumeClaim: {claimName: my-claim}", "worker-1"))
+    c.apply(pod("b", "persistentVolumeClaim: {claimName: my-claim}", "worker-2"))
+    c.settle()
+    assert phase_and_reason(c, "a") == phase_and_reason(c, "b") == ("Running", "")
+    assert sh(c, "a", "echo one > /data/f").exit_code == 0
+    assert c.kubectl("exec b -- ls /data").stdout == ""
