@@ -54,7 +54,17 @@ def full_collections_paused():
 
 def run_controllers(controllers: list) -> None:
     """Process queued keys, one per controller in turn, until every queue is empty."""
-    queues = [(ctrl, ctrl.queue.waiting) for ctrl in controllers]
+    run_queues(work_queues(controllers))
+
+
+def work_queues(controllers: list) -> list:
+    """(controller, its FIFO) pairs for ``run_queues``: made once for a whole ``settle`` or
+    ``advance``, which runs the controllers after every timer."""
+    return [(ctrl, ctrl.queue.waiting) for ctrl in controllers]
+
+
+def run_queues(queues: list) -> None:
+    """``run_controllers`` over ``work_queues``."""
     for _ in range(MAX_STEPS_PER_INSTANT):
         busy = False
         for ctrl, waiting in queues:
@@ -169,26 +179,28 @@ class Cluster:
     def advance(self, seconds: float) -> None:
         """Move simulated time forward, running everything that falls due."""
         target = self.clock.now + seconds
+        queues = work_queues(self.controllers)
         with full_collections_paused():
-            run_controllers(self.controllers)
+            run_queues(queues)
             while (timer := self.clock.pop_due(target)) is not None:
                 timer.callback()
-                run_controllers(self.controllers)
+                run_queues(queues)
         self.clock.now = target
 
     def settle(self, max_seconds: float = 600) -> SettleReport:
         """Run until nothing but background work (probes, heartbeats) is scheduled."""
         start = self.clock.now
         deadline = start + max_seconds
+        queues = work_queues(self.controllers)
         with full_collections_paused():
-            run_controllers(self.controllers)
+            run_queues(queues)
             while self.clock.foreground > 0:
                 timer = self.clock.pop_due(deadline)
                 if timer is None:
                     self.clock.now = deadline
                     return SettleReport(max_seconds, False, self.clock.describe_pending())
                 timer.callback()
-                run_controllers(self.controllers)
+                run_queues(queues)
         return SettleReport(self.clock.now - start, True)
 
     @property

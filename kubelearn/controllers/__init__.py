@@ -4,7 +4,8 @@
 which (with the FIFO work queues) makes every run take the same steps: the
 kube-controller-manager's controllers (namespace, garbage collector,
 deployment, replicaset, daemonset, endpoints, service, node-lifecycle, the
-persistent-volume binder, pvc- and pv-protection, attach/detach), minikube's
+persistent-volume binder, pvc- and pv-protection, attach/detach, with one pod
+watch for the three that follow pods' claims), minikube's
 storage-provisioner (idle on clusters without its pod), then kube-scheduler,
 then the kubelets of all nodes.
 """
@@ -21,16 +22,21 @@ def default_controllers(cluster) -> list:
     from kubelearn.controllers.namespace import NamespaceController
     from kubelearn.controllers.nodelifecycle import NodeLifecycleController
     from kubelearn.controllers.persistentvolume import PersistentVolumeController
+    from kubelearn.controllers.pod_claims import PodClaimInformer
     from kubelearn.controllers.pvprotection import PVCProtectionController, PVProtectionController
     from kubelearn.controllers.replicaset import ReplicaSetController
     from kubelearn.controllers.scheduler import Scheduler
     from kubelearn.controllers.service import ServiceController
     from kubelearn.node.kubelet import KubeletManager
 
+    binder, pvc_protection, attach_detach = (PersistentVolumeController(cluster),
+                                             PVCProtectionController(cluster),
+                                             AttachDetachController(cluster))
+    # one pod watch for the three, where the binder's was (pod_claims)
+    pod_claims = PodClaimInformer(cluster, [binder, pvc_protection, attach_detach])
     return [NamespaceController(cluster), GarbageCollector(cluster),
             DeploymentController(cluster), ReplicaSetController(cluster),
             DaemonSetController(cluster), EndpointsController(cluster),
             ServiceController(cluster), NodeLifecycleController(cluster),
-            PersistentVolumeController(cluster), PVCProtectionController(cluster),
-            PVProtectionController(cluster), AttachDetachController(cluster),
+            pod_claims, binder, pvc_protection, PVProtectionController(cluster), attach_detach,
             HostPathProvisioner(cluster), Scheduler(cluster), KubeletManager(cluster)]

@@ -31,6 +31,7 @@ from kubelearn.api.defaults import _put as put_in_go_order
 from kubelearn.api.models import core
 from kubelearn.apiserver import errors
 from kubelearn.controllers.base import Controller
+from kubelearn.controllers.pod_claims import PodClaimFollower
 from kubelearn.controllers.pv_util import PodClaimIndex, is_multi_attach_allowed
 
 COMPONENT = "attachdetach-controller"
@@ -74,7 +75,7 @@ def volume_attached(api, node: str, pv: dict) -> bool:
     return any(entry.get("name") == name for entry in attached)
 
 
-class AttachDetachController(Controller):
+class AttachDetachController(PodClaimFollower, Controller):
     name = COMPONENT
     watches = ("Pod", "PersistentVolumeClaim", "PersistentVolume")
 
@@ -88,13 +89,15 @@ class AttachDetachController(Controller):
     def keys_for(self, event):
         meta = event.obj["metadata"]
         if event.kind == "Pod":
-            old, claims = self.pods.update(event)
-            names = set(old) | set(claims)
-            return [("claim", meta.get("namespace", ""), n) for n in sorted(names)]
+            return self.pod_keys(event)
         if event.kind == "PersistentVolumeClaim":
             name = (event.obj.get("spec") or {}).get("volumeName")
             return (name,) if name else ()
         return (meta["name"],)
+
+    def pod_claim_keys(self, event, old, claims):
+        namespace = event.obj["metadata"].get("namespace", "")
+        return [("claim", namespace, n) for n in sorted(set(old) | set(claims))]
 
     def reconcile(self, key):
         if isinstance(key, tuple):          # a claim's pods changed: look at its volume

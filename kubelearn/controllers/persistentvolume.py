@@ -39,6 +39,7 @@ from kubelearn.api.models import core
 from kubelearn.apiserver import errors
 from kubelearn.controllers.base import Controller
 from kubelearn.controllers.persistentvolume_provision import provision_claim
+from kubelearn.controllers.pod_claims import PodClaimFollower
 from kubelearn.controllers.pv_util import (
     ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_DYNAMICALLY_PROVISIONED, PodClaimIndex,
     check_volume_satisfy_claim, claim_class, claim_has_class, claim_reference, default_class,
@@ -53,7 +54,7 @@ FAILED_BINDING_NO_CLASS = ("no persistent volumes available for this claim and n
                            "is set")
 
 
-class PersistentVolumeController(Controller):
+class PersistentVolumeController(PodClaimFollower, Controller):
     name = COMPONENT
     watches = ("PersistentVolume", "PersistentVolumeClaim", "Pod")
 
@@ -65,8 +66,7 @@ class PersistentVolumeController(Controller):
     # -- informer handlers ---------------------------------------------------
     def keys_for(self, event):
         if event.kind == "Pod":
-            self.pods.update(event)
-            return ()
+            return self.pod_keys(event)
         self._arm_resync()
         meta, spec = event.obj["metadata"], event.obj.get("spec") or {}
         if event.kind == "PersistentVolumeClaim":
@@ -77,6 +77,9 @@ class PersistentVolumeController(Controller):
             ref = spec.get("claimRef")
             return (("claim", ref.get("namespace", ""), ref.get("name", "")),) if ref else ()
         return (("volume", meta["name"]),)
+
+    def pod_claim_keys(self, event, old, claims):
+        return ()               # the index is all it keeps of pods (for Used By checks)
 
     def _arm_resync(self) -> None:
         if self._resync_timer is None:

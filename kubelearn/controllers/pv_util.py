@@ -27,6 +27,7 @@ from __future__ import annotations
 from kubelearn.api.quantity import QuantityParseError, parse_quantity
 from kubelearn.api.selector import (SelectorError, node_selector_term_matches,
                                      selector_from_label_selector)
+from kubelearn.apiserver.store import object_key
 from kubelearn.apiserver.tables import is_default_class, pv_class
 
 ANN_BIND_COMPLETED = "pv.kubernetes.io/bind-completed"
@@ -280,7 +281,12 @@ def is_multi_attach_allowed(pv: dict) -> bool:
 
 class PodClaimIndex:
     """Which pods name which claims (upstream's ``common.PodPVCIndex``), kept from pod
-    watch events. A pod without claim volumes costs one look at its volume list."""
+    watch events (``pod_claims``).
+
+    It sees every pod event, and most pods name no claim: a new pod costs one look at
+    its volume list, and a later write that keeps that very list (binding, every
+    status write: stored objects are never changed in place) costs an identity
+    check, plus a lookup once some pod names a claim."""
 
     def __init__(self) -> None:
         self._by_claim: dict[tuple[str, str], set[str]] = {}
@@ -288,6 +294,12 @@ class PodClaimIndex:
 
     def update(self, event) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Take a pod event; returns the claim names the pod named before and now."""
+        if event.type == "MODIFIED" and (event.old.get("spec") or {}).get("volumes") is \
+                (event.obj.get("spec") or {}).get("volumes"):
+            if not self._by_pod:
+                return (), ()
+            claims = self._by_pod.get(object_key(event.obj), ())
+            return claims, claims
         meta = event.obj["metadata"]
         namespace = meta.get("namespace", "")
         key = (namespace, meta["name"])

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from kubelearn.apiserver import errors
 from kubelearn.controllers.base import Controller
+from kubelearn.controllers.pod_claims import PodClaimFollower
 from kubelearn.controllers.pv_util import (PV_PROTECTION_FINALIZER, PVC_PROTECTION_FINALIZER,
                                            PodClaimIndex)
 
@@ -43,7 +44,7 @@ def _with_finalizers(api, obj: dict, finalizers: list[str]) -> dict:
     return api.write_metadata(obj, meta)
 
 
-class PVCProtectionController(Controller):
+class PVCProtectionController(PodClaimFollower, Controller):
     name = "pvc-protection-controller"
     watches = ("PersistentVolumeClaim", "Pod")
 
@@ -55,22 +56,23 @@ class PVCProtectionController(Controller):
         obj = event.obj
         meta = obj["metadata"]
         if event.kind == "Pod":
-            old, claims = self.pods.update(event)
-            if not old and not claims:
-                return ()
-            namespace = meta.get("namespace", "")
-            spec, status = obj.get("spec") or {}, obj.get("status") or {}
-            # enqueuePVCs: only a pod that is gone, finished or unscheduled can free a claim
-            if event.type != "DELETED" and spec.get("nodeName") and \
-                    status.get("phase") not in ("Succeeded", "Failed"):
-                return ()
-            return [(namespace, name) for name in sorted(set(old) | set(claims))]
+            return self.pod_keys(event)
         if event.type == "DELETED":
             return ()
         if _needs_finalizer(obj, PVC_PROTECTION_FINALIZER) or \
                 _is_deletion_candidate(obj, PVC_PROTECTION_FINALIZER):
             return ((meta.get("namespace", ""), meta["name"]),)
         return ()
+
+    def pod_claim_keys(self, event, old, claims):
+        obj = event.obj
+        spec, status = obj.get("spec") or {}, obj.get("status") or {}
+        # enqueuePVCs: only a pod that is gone, finished or unscheduled can free a claim
+        if event.type != "DELETED" and spec.get("nodeName") and \
+                status.get("phase") not in ("Succeeded", "Failed"):
+            return ()
+        namespace = obj["metadata"].get("namespace", "")
+        return [(namespace, name) for name in sorted(set(old) | set(claims))]
 
     def reconcile(self, key):
         namespace, name = key

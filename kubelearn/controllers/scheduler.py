@@ -394,7 +394,7 @@ class Scheduler(Controller):
 
     # -- results ---------------------------------------------------------
     def _bind(self, pod: dict, key, node: str) -> None:
-        if self.volume_binding is not None and pod["spec"].get("volumes"):
+        if self.volume_binding is not None and self.volume_binding.binds(key):
             ready = self.volume_binding.pre_bind(pod, node, self.clock.now)
             if ready is False:
                 self.clock.call_later(BIND_POLL_SECONDS, lambda: self.enqueue(key),

@@ -223,6 +223,11 @@ class VolumeBinding(Plugin):
         entry = self._waiting.get(pod_key)
         return entry[0] if entry else None
 
+    def binds(self, pod_key: tuple[str, str]) -> bool:
+        """Whether PreBind has work for the pod: claims PreFilter found, or a wait for them
+        to bind. Without, ``pre_bind`` would only say True (most pods: no claims)."""
+        return pod_key in self._decisions or pod_key in self._waiting
+
     def pre_bind(self, pod: dict, node: str, now: float) -> bool | str:
         """True once every claim is bound (bind the pod now); False while waiting; an error
         message when waiting timed out."""

@@ -20,13 +20,14 @@ this in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Callable
 
 from kubelearn.node.apps import (ExecResult, ProcessPlan, access_line, http_response,
                                  plan_process, process_argv, run_command, startup_lines)
 from kubelearn.node.filesystem import ContainerFS, image_layer
 from kubelearn.node.shell import ScriptProcess, flavour_of
-from kubelearn.node.volumes import storage_of
+from kubelearn.node.volumes import pod_reference, storage_of
 from kubelearn.node.podstatus import ContainerRecord
 from kubelearn.node.runtime import go_duration
 
@@ -160,6 +161,10 @@ def sync_runs(run: ContainerRun, now: float) -> None:
                     tree.writers.remove(candidate)
 
 
+# A run's plan until plan_process has made it (plans are frozen: one serves every run).
+_UNPLANNED = ProcessPlan("server")
+
+
 def container_spec(pod: dict, name: str) -> dict:
     for spec in pod["spec"].get("containers") or ():
         if spec.get("name") == name:
@@ -183,8 +188,8 @@ class ContainerLifecycle:
             spec = {**spec, "command": env.expand(spec.get("command")),
                     "args": env.expand(spec.get("args"))}
         storage = storage_of(self.manager.cluster)
-        run = ContainerRun(record.container_id, app, ProcessPlan("server"), now, values, env=env,
-                           make_fs=lambda: storage.container_fs(pod, spec, app))
+        run = ContainerRun(record.container_id, app, _UNPLANNED, now, values, env=env,
+                           make_fs=partial(storage.container_fs, pod_reference(pod), spec, app))
         # a script's exit comes from a dry run against a copy of its filesystem
         plan = plan_process(app, spec, values["env"], fs=run.fs
                             if process_argv(app, spec)[0] == "script" else None, values=values)

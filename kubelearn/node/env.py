@@ -54,6 +54,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from kubelearn.api.quantity import QuantityParseError, parse_quantity
+from kubelearn.node.containers import container_spec
 from kubelearn.node.envvars import service_env
 
 if TYPE_CHECKING:
@@ -218,14 +219,17 @@ class _Sources:
 
 
 def make_environment_variables(api, pod: dict, container: dict, *, pod_ip: str,
-                               host_ip: str, allocatable: dict | None = None
+                               host_ip: str, allocatable: dict | None = None,
+                               services: dict[str, str] | None = None
                                ) -> list[tuple[str, str]]:
     """The variables the kubelet gives the runtime for ``container`` of ``pod``:
-    envFrom and env in order, then the service variables not already set.
+    envFrom and env in order, then the service variables not already set
+    (``services``: ``service_env``'s answer for the pod, looked up when not given).
     Raises ContainerConfigError with upstream's message."""
     spec = pod.get("spec") or {}
     namespace = pod["metadata"].get("namespace", "")
-    services = service_env(api, namespace, spec.get("enableServiceLinks") is not False)
+    if services is None:
+        services = service_env(api, namespace, spec.get("enableServiceLinks") is not False)
     sources = _Sources(api, namespace)
     env: dict[str, str] = {}
     for source in container.get("envFrom") or ():
@@ -319,12 +323,70 @@ def pod_hostname(pod: dict) -> str:
 
 
 def build_container_env(api, pod: dict, container: dict, app: dict, *, pod_ip: str,
-                        host_ip: str, allocatable: dict | None = None) -> ContainerEnv:
+                        host_ip: str, allocatable: dict | None = None,
+                        services: dict[str, str] | None = None) -> ContainerEnv:
     """Everything a container starts with; raises ContainerConfigError."""
     kubelet_env = make_environment_variables(api, pod, container, pod_ip=pod_ip,
-                                             host_ip=host_ip, allocatable=allocatable)
+                                             host_ip=host_ip, allocatable=allocatable,
+                                             services=services)
     variables = runtime_env(app, pod_hostname(pod), kubelet_env)
     return ContainerEnv(tuple(variables), tuple(kubelet_env))
+
+
+# -- shared between container starts --------------------------------------------------
+
+class EnvironmentCache:
+    """What every container start of a cluster's kubelets would otherwise build again:
+    the service variables of a namespace (``service_env``), and the whole environment
+    of a container that sets no ``env`` or ``envFrom`` (most containers), which is the
+    same for every such container of one image in one namespace but for ``HOSTNAME``.
+
+    Both are built on first use and kept until a Service is created, changed or
+    deleted (the kubelets watch Services and call ``services_changed``), so a container
+    still sees the Services that exist when it starts. Answers are shared: callers
+    must not change them (a ``ContainerEnv`` is immutable)."""
+
+    LIMIT = 1024        # images x namespaces kept at most; past that, start again
+
+    def __init__(self, api) -> None:
+        self.api = api
+        self._services: dict[tuple[str, bool], dict[str, str]] = {}
+        self._plain: dict[tuple, tuple[ContainerEnv, bool]] = {}
+
+    def service_env(self, namespace: str, enable_service_links: bool) -> dict[str, str]:
+        # without links a pod sees only the master services: one answer for every namespace
+        key = (namespace if enable_service_links else "", enable_service_links)
+        found = self._services.get(key)
+        if found is None:
+            found = self._services[key] = service_env(self.api, namespace,
+                                                      enable_service_links)
+        return found
+
+    def plain_env(self, namespace: str, enable_service_links: bool, app: dict,
+                  hostname: str) -> ContainerEnv:
+        """``build_container_env`` for a container with neither ``env`` nor ``envFrom``."""
+        image = tuple(image_env(app))
+        key = (namespace if enable_service_links else "", enable_service_links, image,
+               app.get("home"))
+        found = self._plain.get(key)
+        if found is None:
+            if len(self._plain) >= self.LIMIT:
+                self._plain.clear()
+            kubelet = tuple(self.service_env(namespace, enable_service_links).items())
+            env = ContainerEnv(tuple(runtime_env(app, hostname, kubelet)), kubelet)
+            # HOSTNAME is the pod's unless the image or the kubelet set it (its place: 2nd)
+            own = all(name != "HOSTNAME" for name, _ in image + kubelet)
+            found = self._plain[key] = (env, own)
+        env, own = found
+        if own and env.variables[1][1] != hostname:
+            env = ContainerEnv(env.variables[:1] + (("HOSTNAME", hostname),)
+                               + env.variables[2:], env.kubelet)
+        return env
+
+    def services_changed(self) -> None:
+        """A Service was written: every answer is built again when next asked."""
+        self._services.clear()
+        self._plain.clear()
 
 
 # -- the kubelet's side ---------------------------------------------------------------
@@ -338,19 +400,25 @@ class ContainerConfig:
         pod = self._pod(worker)
         if pod is None:
             return False
-        spec = next((c for c in pod["spec"].get("containers") or ()
-                     if c.get("name") == record.name), {})
+        spec = container_spec(pod, record.name)
         image = self.manager.registry.resolve(record.image)
+        app = image.app if image is not None else {}
+        cache: EnvironmentCache = self.manager.environments
+        links = pod["spec"].get("enableServiceLinks") is not False
         try:
-            record.env = build_container_env(
-                self.api, pod, spec, image.app if image is not None else {},
-                pod_ip=worker.pod_ip or "", host_ip=self.node_ip,
-                allocatable=self._allocatable())
+            if spec.get("env") or spec.get("envFrom"):
+                record.env = build_container_env(
+                    self.api, pod, spec, app, pod_ip=worker.pod_ip or "", host_ip=self.node_ip,
+                    allocatable=self._allocatable(),
+                    services=cache.service_env(worker.namespace, links))
+            else:
+                record.env = cache.plain_env(worker.namespace, links, app, pod_hostname(pod))
         except ContainerConfigError as err:
             self._config_error(worker, pod, record, err.message)
             return False
-        self.manager.config_waiting.get(worker.namespace, set()).discard(
-            (self.name, worker.name))
+        waiting = self.manager.config_waiting.get(worker.namespace)
+        if waiting:
+            waiting.discard((self.name, worker.name))
         return True
 
     def _allocatable(self) -> dict:

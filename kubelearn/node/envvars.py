@@ -6,8 +6,6 @@ starts are there: one reason to create a Service before the Pods that look for i
 """
 from __future__ import annotations
 
-import weakref
-
 MASTER_SERVICES = ("kubernetes",)          # always injected, from the default namespace
 
 
@@ -47,19 +45,10 @@ def from_services(services: list[dict]) -> list[tuple[str, str]]:
     return out
 
 
-# store -> {service versions -> variables}; per store, as two clusters with one seed
-# give their services the same uids and resourceVersions.
-_SERVICE_ENV_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_SERVICE_ENV_CACHE_SIZE = 256
-
-
 def service_env(api, namespace: str, enable_service_links: bool) -> dict[str, str]:
     """getServiceEnvVarMap: the services a pod of ``namespace`` sees now, by name
-    (a service of the pod's namespace named like a master service wins over it).
-
-    Every container start asks, and the services rarely change between two starts:
-    the answer is kept per set of service versions (uid and resourceVersion), and is
-    shared, so callers must not change it."""
+    (a service of the pod's namespace named like a master service wins over it). The
+    kubelets keep the answer until a Service changes (``env.EnvironmentCache``)."""
     chosen: dict[str, dict] = {}
     for name in MASTER_SERVICES:
         svc = api.store.get("Service", "default", name)
@@ -68,12 +57,4 @@ def service_env(api, namespace: str, enable_service_links: bool) -> dict[str, st
     if enable_service_links:
         for svc in api.store.list("Service", namespace):
             chosen[svc["metadata"]["name"]] = svc
-    key = tuple((name, chosen[name]["metadata"].get("uid"),
-                 chosen[name]["metadata"].get("resourceVersion")) for name in sorted(chosen))
-    cache = _SERVICE_ENV_CACHE.setdefault(api.store, {})
-    found = cache.get(key)
-    if found is None:
-        if len(cache) >= _SERVICE_ENV_CACHE_SIZE:
-            cache.clear()
-        found = cache[key] = dict(from_services([chosen[name] for name in sorted(chosen)]))
-    return found
+    return dict(from_services([chosen[name] for name in sorted(chosen)]))

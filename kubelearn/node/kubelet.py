@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from kubelearn.clock import Timer
 from kubelearn.controllers.base import Controller
 from kubelearn.node.containers import ContainerLifecycle
-from kubelearn.node.env import ContainerConfig
+from kubelearn.node.env import ContainerConfig, EnvironmentCache
 from kubelearn.node.image_manager import ImageManager
 from kubelearn.node.images import KUBEADM_PRELOADED, MINIKUBE_PRELOADED
 from kubelearn.node.mirror_pods import MirrorPods, is_static
@@ -332,7 +332,8 @@ class KubeletManager(Controller):
     """Routes pod events to the kubelet of each pod's node; creates kubelets as nodes register."""
 
     name = "kubelet"
-    watches = ("Node", "Pod", "ConfigMap", "Secret", "PersistentVolumeClaim", "PersistentVolume")
+    watches = ("Node", "Pod", "ConfigMap", "Secret", "PersistentVolumeClaim", "PersistentVolume",
+               "Service")
 
     def __init__(self, cluster) -> None:
         super().__init__(cluster)
@@ -340,8 +341,14 @@ class KubeletManager(Controller):
         self.kubelets: dict[str, Kubelet] = {}
         # namespace -> {(node, pod)} with a container in CreateContainerConfigError
         self.config_waiting: dict[str, set[tuple[str, str]]] = {}
+        self.environments = EnvironmentCache(cluster.api)  # containers' env, shared
 
     def keys_for(self, event):
+        if event.kind == "Pod":
+            return self._pod_keys(event)
+        if event.kind == "Service":
+            self.environments.services_changed()
+            return ()
         if event.kind in MOUNT_SOURCES:      # pods waiting for their volumes (FailedMount)
             wake_mount_waiters(self.kubelets, event)
             if event.kind not in ("ConfigMap", "Secret"):
@@ -365,7 +372,9 @@ class KubeletManager(Controller):
             else:
                 self.kubelets[name].update_node(event.obj)
                 wake_attach_waiters(self.kubelets[name], event)   # a disk was attached
-            return ()
+        return ()
+
+    def _pod_keys(self, event):
         obj, old = event.obj, event.old
         node = obj.get("spec", {}).get("nodeName")
         if not node or node not in self.kubelets:

@@ -61,6 +61,8 @@ class VolumeManager:
         if not pod["spec"].get("volumes"):
             return True
         storage = storage_of(self.manager.cluster)
+        if storage.defer_pod(self.api, pod, self.name):   # none can fail (so none waits)
+            return True
         result = storage.mount_pod(self.api, pod, self.name)
         if result.ready:
             self.mount_waits.pop(worker.uid, None)

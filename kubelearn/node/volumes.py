@@ -239,6 +239,23 @@ class PodVolumes:
     private: dict[str, FileTree] = field(default_factory=dict)   # emptyDir, ephemeral csi
 
 
+class DeferredMounts:
+    """A pod whose volumes are all ``set_up_on_read`` ones, noted by ``defer_pod``: what
+    setting them up needs, kept until a container's filesystem is first made."""
+    __slots__ = ("api", "pod", "node")
+
+    def __init__(self, api, pod: dict, node: str) -> None:
+        self.api, self.pod, self.node = api, pod, node
+
+
+def set_up_on_read(volume: dict) -> bool:
+    """projected and downwardAPI volumes: their setup cannot fail and they hold nothing
+    of their own (``SourcedTree`` reads the API objects). Every pod has one, the
+    service-account token volume, and most never look at it. A kind ``_setup`` can
+    fail for must not be listed here."""
+    return "projected" in volume or "downwardAPI" in volume
+
+
 @dataclass
 class MountResult:
     """One WaitForAttachAndMount attempt: the FailedMount event messages, and the volumes
@@ -256,7 +273,7 @@ class ClusterStorage:
 
     def __init__(self) -> None:
         self.disks: dict[str, FileTree] = {}
-        self.pods: dict[str, PodVolumes] = {}
+        self.pods: dict[str, PodVolumes | DeferredMounts] = {}
         self.nfs: dict[tuple[str, str], FileTree] = {}
         self.csi: dict[str, CSIDriver] = {}      # the CSI drivers installed, by name
 
@@ -298,7 +315,9 @@ class ClusterStorage:
         those that could not be, and the volumes not attached to ``node`` yet (the pod can
         start when ``ready``)."""
         uid = pod["metadata"]["uid"]
-        state = self.pods.setdefault(uid, PodVolumes())
+        state = self.pods.get(uid)
+        if not isinstance(state, PodVolumes):       # new, or deferred: set up now
+            state = self.pods[uid] = PodVolumes()
         result, unprocessed = MountResult(), []
         for volume in pod["spec"].get("volumes") or ():
             name = volume.get("name", "")
@@ -325,6 +344,16 @@ class ClusterStorage:
                 + "; ".join(detail for _, detail in unprocessed))
         return result
 
+    def defer_pod(self, api, pod: dict, node: str) -> bool:
+        """``mount_pod``, put off when it cannot fail: True when every volume of a new
+        ``pod`` is ``set_up_on_read``; they are set up when a container's filesystem is
+        first made (``container_fs``), with what they would have been set up with now."""
+        uid = pod["metadata"]["uid"]
+        if uid in self.pods or not all(set_up_on_read(v) for v in pod["spec"]["volumes"]):
+            return False
+        self.pods[uid] = DeferredMounts(api, pod_reference(pod), node)
+        return True
+
     def _setup(self, api, pod: dict, volume: dict, node: str, state: PodVolumes) -> PodVolume:
         name = volume.get("name", "")
         meta = pod["metadata"]
@@ -343,10 +372,12 @@ class ClusterStorage:
                                                volume["secret"] or {}), read_only=True)
         if "downwardAPI" in volume:
             items = (volume["downwardAPI"] or {}).get("items") or ()
-            return PodVolume(SourcedTree(lambda: _downward(api, pod, items)), read_only=True)
+            ref = pod_reference(pod)
+            return PodVolume(SourcedTree(lambda: _downward(api, ref, items)), read_only=True)
         if "projected" in volume:
             sources = (volume["projected"] or {}).get("sources") or ()
-            return PodVolume(SourcedTree(lambda: _projected(api, pod, sources)), read_only=True)
+            ref = pod_reference(pod)
+            return PodVolume(SourcedTree(lambda: _projected(api, ref, sources)), read_only=True)
         if "persistentVolumeClaim" in volume:
             claim = volume["persistentVolumeClaim"] or {}
             found = self._claim(api, namespace, claim.get("claimName", ""), node)
@@ -493,7 +524,11 @@ class ClusterStorage:
         """A new container's filesystem: a fresh layer from its image, the pod's volumes
         mounted as the container's ``volumeMounts`` say."""
         layer = image_layer(app, pod["metadata"]["name"])
-        state = self.pods.get(pod["metadata"].get("uid", ""))
+        uid = pod["metadata"].get("uid", "")
+        state = self.pods.get(uid)
+        if isinstance(state, DeferredMounts):
+            self.mount_pod(state.api, state.pod, state.node)
+            state = self.pods[uid]
         mounts = []
         for mount in spec.get("volumeMounts") or ():
             volume = state.volumes.get(mount.get("name", "")) if state else None
@@ -591,6 +626,13 @@ def _decode(value: str) -> str:
         return base64.b64decode(value or "").decode("utf-8", errors="replace")
     except (ValueError, TypeError):
         return ""
+
+
+def pod_reference(pod: dict) -> dict:
+    """What a volume, or a container filesystem made later, keeps of its pod: the
+    metadata and spec they read. Not the whole pod, whose status of that moment would
+    otherwise stay alive as long as they do."""
+    return {"metadata": pod["metadata"], "spec": pod.get("spec") or {}}
 
 
 def _field(pod: dict, path: str) -> str:

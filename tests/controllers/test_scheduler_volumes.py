@@ -6,6 +6,7 @@ rule out every node at once, so preemption says it cannot help.
 from __future__ import annotations
 
 from kubelearn import Cluster
+from kubelearn.controllers.scheduler import Scheduler
 from kubelearn.controllers.scheduler_framework import NodeInfo
 from kubelearn.controllers.scheduler_volumes import PodVolumes, VolumeBinding
 
@@ -238,3 +239,20 @@ def test_a_bound_claim_whose_volume_is_missing_fits_no_node():
     assert status.reasons == ("node(s) unavailable due to one or more pvc(s) bound to "
                               "non-existent pv(s)",)
     assert plugin.filter({}, {}, info) is None
+
+
+def test_prebind_has_work_only_for_pods_whose_claims_wait():
+    c = Cluster.minikube()
+    c.apply("""
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: later}
+provisioner: k8s.io/minikube-hostpath
+volumeBindingMode: WaitForFirstConsumer
+""" + "---" + claim(sc="later") + "---" + pod())
+    c.kubectl("run plain --image=nginx:1.25")
+    binding = next(x for x in c.controllers if isinstance(x, Scheduler)).volume_binding
+    assert binding.binds(("default", "web"))          # waiting for its claim to be bound
+    assert not binding.binds(("default", "plain"))    # no claims: PreBind would say go
+    c.advance(1)
+    assert node_of(c) == "minikube" and not binding.binds(("default", "web"))

@@ -14,10 +14,11 @@ from __future__ import annotations
 import pytest
 
 from kubelearn import Cluster
-from kubelearn.node.env import (ContainerConfigError, ContainerEnv, container_env, expand,
+from kubelearn.node.env import (ContainerConfigError, ContainerEnv, EnvironmentCache,
+                                build_container_env, container_env, expand,
                                 make_environment_variables, mapping_for, pod_hostname,
                                 runtime_env)
-from kubelearn.node.kubelet import container_exited, container_logs
+from kubelearn.node.kubelet import KubeletManager, container_exited, container_logs
 
 
 # -- $(VAR) expansion -------------------------------------------------------------------
@@ -380,3 +381,54 @@ def test_running_container_reports_its_environment(c):
     running = running_container(c, "default", "story", "app")
     assert running["env"] == container_env(c, "default", "story", "app")
     assert "STORY_FOLDER" not in dict(running["env"])        # optional and missing: left out
+
+
+# -- shared between container starts (EnvironmentCache) --------------------------------------
+
+@pytest.mark.parametrize("app", [
+    {},
+    {"env": {"NODE_VERSION": "14.21.3", "PATH": "/opt/bin"}, "home": "/home/node"},
+    {"env": ["HOSTNAME=image-host", "B=2"]},          # the image sets HOSTNAME: it stays
+])
+@pytest.mark.parametrize("links", [True, False])
+def test_a_plain_container_gets_what_build_container_env_builds(c, app, links):
+    c.kubectl("create deployment web --image=nginx:1.25")
+    c.kubectl("expose deployment web --port=80")
+    cache = EnvironmentCache(c.api)
+    for name in ("first", "second", "first"):
+        pod = pod_of(links=links, name=name)
+        expected = build_container_env(c.api, pod, pod["spec"]["containers"][0], app,
+                                       pod_ip="10.244.0.9", host_ip="192.168.49.2")
+        assert cache.plain_env("default", links, app, name) == expected
+
+
+def test_service_variables_are_kept_until_a_service_changes(c):
+    env = next(x for x in c.controllers if isinstance(x, KubeletManager)).environments
+    before = env.service_env("default", True)
+    assert env.service_env("default", True) is before                 # built once
+    c.kubectl("create deployment web --image=nginx:1.25")
+    assert env.service_env("default", True) is before                 # no Service written
+    c.kubectl("expose deployment web --port=80")
+    after = env.service_env("default", True)
+    assert "WEB_SERVICE_HOST" not in before and "WEB_SERVICE_HOST" in after
+    assert env.service_env("default", False) == before                # only the master one
+
+
+def test_containers_see_the_services_that_exist_when_they_start(c):
+    c.kubectl("create deployment web --image=nginx:1.25")
+    c.settle()
+    [first] = [p["metadata"]["name"] for p in c.api.list("Pod", "default")]
+    c.kubectl("expose deployment web --port=80")
+    c.kubectl("scale deployment web --replicas=2")
+    c.settle()
+    [second] = [p["metadata"]["name"] for p in c.api.list("Pod", "default")
+                if p["metadata"]["name"] != first]
+    old, new = (dict(container_env(c, "default", p, "nginx")) for p in (first, second))
+    assert "WEB_SERVICE_HOST" not in old and new["WEB_SERVICE_HOST"]
+    assert (old["HOSTNAME"], new["HOSTNAME"]) == (first, second)
+    c.kubectl("delete service web")
+    c.kubectl("scale deployment web --replicas=3")
+    c.settle()
+    [third] = [p["metadata"]["name"] for p in c.api.list("Pod", "default")
+               if p["metadata"]["name"] not in (first, second)]
+    assert "WEB_SERVICE_HOST" not in dict(container_env(c, "default", third, "nginx"))

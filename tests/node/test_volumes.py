@@ -5,7 +5,8 @@ import pytest
 from kubelearn import Cluster
 from kubelearn.node.filesystem import FileTree
 from kubelearn.node.kubelet import container_exited
-from kubelearn.node.volumes import ClusterStorage, VolumeError, check_host_path
+from kubelearn.node.volumes import (ClusterStorage, DeferredMounts, PodVolumes, VolumeError,
+                                    check_host_path, set_up_on_read)
 
 SLEEPER = """\
 apiVersion: v1
@@ -235,6 +236,49 @@ def test_service_account_token_volume(mk):
     assert mk.kubectl(f"exec p -- ls {base}").stdout == "ca.crt\nnamespace\ntoken\n"
     assert mk.kubectl(f"exec p -- cat {base}/namespace").stdout == "default"
     assert mk.kubectl(f"exec p -- cat {base}/ca.crt").stdout == mk.ca_bundle
+
+
+def test_volumes_that_cannot_fail_are_set_up_when_first_read(mk):
+    """A pod whose only volume is the service-account token's is not mounted at once: its
+    volume is set up when a container's filesystem is first made, from the pod as the
+    kubelet accepted it, and goes with the pod."""
+    mk.kubectl("run web --image=nginx:1.25 --labels=app=web")
+    mk.settle()
+    uid = mk.api.get("Pod", "web", "default")["metadata"]["uid"]
+    assert isinstance(mk.storage.pods[uid], DeferredMounts)
+    mk.kubectl("label pod web tier=front")           # later versions change nothing here
+    base = "/var/run/secrets/kubernetes.io/serviceaccount"
+    assert mk.kubectl(f"exec web -- ls {base}").stdout == "ca.crt\nnamespace\ntoken\n"
+    assert mk.kubectl(f"exec web -- cat {base}/namespace").stdout == "default"
+    assert isinstance(mk.storage.pods[uid], PodVolumes)
+    mk.kubectl("delete pod web")
+    mk.settle()
+    assert uid not in mk.storage.pods
+
+
+def test_a_pod_with_a_volume_that_can_fail_is_mounted_before_its_sandbox(mk):
+    mk.apply(pod("p", "emptyDir: {}"))
+    uid = mk.api.get("Pod", "p", "default")["metadata"]["uid"]
+    mk.advance(0.1)
+    state = mk.storage.pods[uid]
+    assert isinstance(state, PodVolumes) and set(state.volumes) == {
+        "data", mk.api.get("Pod", "p", "default")["spec"]["volumes"][1]["name"]}
+
+
+def test_deferring_needs_every_volume_to_be_one_that_cannot_fail():
+    storage = ClusterStorage()
+    token = {"name": "kube-api-access-x", "projected": {"sources": []}}
+    labels = {"name": "labels", "downwardAPI": {"items": []}}
+    assert all(set_up_on_read(v) for v in (token, labels))
+    assert not any(set_up_on_read(v) for v in ({"name": "d", "emptyDir": {}},
+                                               {"name": "c", "configMap": {"name": "x"}}))
+    meta = {"name": "p", "namespace": "default", "uid": "u-1"}
+    assert storage.defer_pod(None, {"metadata": meta, "spec": {"volumes": [token, labels]}}, "n")
+    assert not storage.defer_pod(None, {"metadata": meta, "spec": {"volumes": [token]}}, "n")
+    other = {**meta, "uid": "u-2"}
+    assert not storage.defer_pod(None, {"metadata": other, "spec": {
+        "volumes": [token, {"name": "d", "emptyDir": {}}]}}, "n")
+    assert "u-2" not in storage.pods
 
 
 # -- persistentVolumeClaim -------------------------------------------------------------------
