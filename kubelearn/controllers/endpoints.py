@@ -140,6 +140,10 @@ class EndpointsController(Controller):
     def __init__(self, cluster) -> None:
         super().__init__(cluster)
         self._selectors: dict[str, dict[str, object]] = {}   # namespace -> service -> Selector
+        # namespace -> (label, value) -> services whose selector's first pair it is: a pod
+        # can only match a Service whose first pair it carries (1,000 Services cost 1 lookup)
+        self._by_pair: dict[str, dict[tuple[str, str], set[str]]] = {}
+        self._pair_of: dict[tuple[str, str], tuple[str, str]] = {}
 
     # -- events ------------------------------------------------------------
     def keys_for(self, event):
@@ -147,12 +151,8 @@ class EndpointsController(Controller):
         meta = obj["metadata"]
         namespace = meta.get("namespace", "")
         if event.kind == "Service":
-            services = self._selectors.setdefault(namespace, {})
-            selector = (obj.get("spec") or {}).get("selector")
-            if event.type == "DELETED" or not selector:
-                services.pop(meta["name"], None)
-            else:
-                services[meta["name"]] = selector_from_set(selector)
+            self._index_service(namespace, meta["name"], None if event.type == "DELETED"
+                                else (obj.get("spec") or {}).get("selector"))
             return ((namespace, meta["name"]),)
         if event.kind == "Endpoints":
             if event.type == "DELETED" and meta["name"] in self._selectors.get(namespace, {}):
@@ -161,16 +161,29 @@ class EndpointsController(Controller):
         services = self._selectors.get(namespace)
         if not services:
             return ()
-        keys = []
-        for name, selector in sorted(services.items()):
-            for candidate in (event.old, obj):
-                if candidate is not None and selector.matches(
-                        candidate["metadata"].get("labels") or {}):
-                    keys.append((namespace, name))
-                    break
-        if keys and event.type == "MODIFIED" and _pod_summary(event.old) == _pod_summary(obj):
+        if event.type == "MODIFIED" and _pod_summary(event.old) == _pod_summary(obj):
             return ()
-        return keys
+        by_pair = self._by_pair[namespace]
+        names: set[str] = set()
+        for candidate in (event.old, obj):
+            if candidate is None:
+                continue
+            labels = candidate["metadata"].get("labels") or {}
+            for pair in labels.items():
+                for name in by_pair.get(pair, ()):
+                    if name not in names and services[name].matches(labels):
+                        names.add(name)
+        return [(namespace, name) for name in sorted(names)]
+
+    def _index_service(self, namespace: str, name: str, selector: dict | None) -> None:
+        services = self._selectors.setdefault(namespace, {})
+        by_pair = self._by_pair.setdefault(namespace, {})
+        if services.pop(name, None) is not None:
+            by_pair[self._pair_of.pop((namespace, name))].discard(name)
+        if selector:
+            services[name] = selector_from_set(selector)
+            pair = self._pair_of[(namespace, name)] = min(selector.items())
+            by_pair.setdefault(pair, set()).add(name)
 
     # -- sync ----------------------------------------------------------------
     def reconcile(self, key):

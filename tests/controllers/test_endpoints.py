@@ -1,5 +1,7 @@
 """Tests for kubelearn.controllers.endpoints."""
 
+import copy
+
 import pytest
 
 from kubelearn import Cluster
@@ -166,3 +168,26 @@ def test_truncation_keeps_1000_addresses():
     assert truncate(subsets)
     assert len(subsets[0]["addresses"]) == 1000 and "notReadyAddresses" not in subsets[0]
     assert not truncate([{"addresses": [{"ip": "1.1.1.1"}]}])
+
+
+def test_multi_label_selectors_and_a_changed_selector_follow_the_pods(cluster):
+    cluster.api.create(pod("a", labels={"app": "web", "tier": "front"}, node="worker-1"))
+    cluster.api.create(pod("b", labels={"app": "web", "tier": "back"}, node="worker-1"))
+    cluster.api.create(service("front", selector={"tier": "front", "app": "web"}))
+    cluster.settle()
+
+    def names(service_name):
+        subsets = endpoints(cluster, service_name).get("subsets") or []
+        return sorted(a["targetRef"]["name"] for s in subsets for a in s.get("addresses", []))
+
+    assert names("front") == ["a"] and names("web") == ["a", "b"]
+    svc = copy.deepcopy(cluster.api.get("Service", "front", "default"))
+    svc["spec"]["selector"] = {"tier": "back"}
+    cluster.api.update(svc)
+    cluster.settle()
+    assert names("front") == ["b"]
+    labelled = copy.deepcopy(cluster.api.get("Pod", "a", "default"))
+    labelled["metadata"]["labels"]["tier"] = "back"
+    cluster.api.update(labelled)
+    cluster.settle()
+    assert names("front") == ["a", "b"]
