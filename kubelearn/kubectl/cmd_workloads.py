@@ -14,6 +14,7 @@ from kubelearn.api.validation import go_quote
 from kubelearn.apiserver.errors import StatusError
 from kubelearn.kubectl.cmd_create import _submit, _typed_metadata, dry_run_mode, print_result
 from kubelearn.kubectl.cmd_label import split_pairs
+from kubelearn.kubectl.cmd_set_env import SET_ENV
 from kubelearn.kubectl.command import Command, Invocation
 from kubelearn.kubectl.flags import Flag
 from kubelearn.kubectl.manifests import read_sources
@@ -563,4 +564,5 @@ def _set_images(spec: dict, images: dict[str, str]) -> tuple[dict | None, list[s
     return (patch or None), unknown
 
 
-SET_COMMANDS = {"image": Command("set image", SET_IMAGE_FLAGS, run_set_image)}
+SET_COMMANDS = {"env": SET_ENV,
+                "image": Command("set image", SET_IMAGE_FLAGS, run_set_image)}
