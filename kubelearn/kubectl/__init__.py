@@ -11,7 +11,7 @@ import shlex
 from kubelearn.apiserver.errors import StatusError
 from kubelearn.kubectl import (cmd_apply, cmd_config, cmd_create, cmd_delete, cmd_describe,
                                cmd_get, cmd_info, cmd_label, cmd_rollout, cmd_workloads)
-from kubelearn.kubectl import cmd_exec, cmd_logs, cmd_run
+from kubelearn.kubectl import cmd_exec, cmd_logs, cmd_port_forward, cmd_run
 from kubelearn.kubectl.command import Command, Invocation, render_problems
 from kubelearn.kubectl.flags import GLOBAL_FLAGS, parse
 from kubelearn.kubectl.result import KubectlError, KubectlResult
@@ -30,6 +30,7 @@ COMMANDS = {c.name: c for c in (
     Command("config", cmd_config.FLAGS, cmd_config.run),
     Command("logs", cmd_logs.FLAGS, cmd_logs.run),
     Command("exec", cmd_exec.FLAGS, cmd_exec.run),
+    Command("port-forward", cmd_port_forward.FLAGS, cmd_port_forward.run),
     Command("run", cmd_run.FLAGS, cmd_run.run),
     Command("expose", cmd_workloads.EXPOSE_FLAGS, cmd_workloads.run_expose),
     Command("scale", cmd_workloads.SCALE_FLAGS, cmd_workloads.run_scale),
@@ -49,7 +50,7 @@ SUBCOMMANDS = {
 
 # Real kubectl verbs kubelearn has not built yet: they fail with a clear message
 # instead of "unknown command".
-NOT_YET = ("edit", "patch", "replace", "wait", "port-forward", "top", "cordon", "uncordon",
+NOT_YET = ("edit", "patch", "replace", "wait", "top", "cordon", "uncordon",
            "drain", "taint", "explain", "autoscale", "attach", "cp", "proxy", "diff", "kustomize",
            "auth", "certificate", "debug", "events", "plugin", "completion", "options", "alpha",
            "api-versions")

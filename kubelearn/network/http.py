@@ -23,7 +23,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from kubelearn.network.proxy import REFUSED, TIMED_OUT, NO_ROUTE, Unreachable, kube_proxy
+from kubelearn.network.proxy import (EMPTY_REPLY, NO_ROUTE, REFUSED, TIMED_OUT, Backend,
+                                     Unreachable, kube_proxy, service_rule)
 
 REASONS = {200: "OK", 201: "Created", 204: "No Content", 301: "Moved Permanently",
            302: "Found", 400: "Bad Request", 403: "Forbidden", 404: "Not Found",
@@ -102,7 +103,11 @@ class Response:
 def request(cluster, method: str, url: str, data: str | bytes | dict | None = None, *,
             from_pod: tuple[str, str] | None = None,
             user_agent: str = "curl/8.5.0") -> Response:
-    """Send one request and return the answer (or raise an HTTPConnectionError)."""
+    """Send one request and return the answer (or raise an HTTPConnectionError).
+
+    ``from_pod`` (namespace, name) sends it from inside that pod: names resolve
+    through the cluster DNS and ``localhost`` is the pod's own network namespace
+    (its other containers), not the learner's machine."""
     scheme, host, port, path = parse_url(url)
     proxy = kube_proxy(cluster)
     client = ""
@@ -120,8 +125,10 @@ def request(cluster, method: str, url: str, data: str | bytes | dict | None = No
         if forward is not None and forward.kind == "apiserver-proxy":
             return _apiserver_proxy(cluster, method, url, path, user_agent, data)
     try:
-        backend = proxy.route(host, port, client=client)
+        backend = proxy.route(host, port, client=client, from_pod=from_pod)
     except Unreachable as gone:
+        if gone.reason == EMPTY_REPLY:      # accepted, then closed (a broken port-forward)
+            raise EmptyReply(EMPTY_REPLY, host, port) from None
         raise _ERRORS[gone.reason](f"Failed to connect to {host} port {port}: {gone.reason}",
                                    host, port) from None
     return _serve(cluster, backend, method, path, url, user_agent, host, port, data)
@@ -189,14 +196,13 @@ def _apiserver_proxy(cluster, method: str, url: str, path: str, user_agent: str,
     if not endpoints:
         return _status(503, "ServiceUnavailable",
                        f'no endpoints available for service "{target}"', url)
-    pod_name, number, _ = proxy._pick(service, chosen, endpoints, "")
+    pod_name, number, _ = proxy.pick(service_rule(service, chosen, "host"), endpoints, "")
     pod = cluster.api.store.get("Pod", namespace, pod_name)
-    container = proxy._listener(pod, number) if pod is not None else None
+    container = proxy.listener(pod, number) if pod is not None else None
     if container is None:
         return _status(503, "ServiceUnavailable", f'error trying to reach service: dial tcp '
                        f'{((pod or {}).get("status") or {}).get("podIP", "")}:{number}: '
                        f'connect: connection refused', url)
-    from kubelearn.network.proxy import Backend
     backend = Backend(namespace, pod_name, container, number, f"{namespace}/{name}", "host")
     return _serve(cluster, backend, method, rest, url, user_agent, "127.0.0.1", 0, data)
 
@@ -236,23 +242,17 @@ def parse_url(url: str) -> tuple[str, str, int, str]:
 
 
 def resolve(cluster, host: str, namespace: str) -> str:
-    """What a pod's resolver (search ``NS.svc.cluster.local svc.cluster.local
-    cluster.local``) answers for ``host``: an address, or CouldNotResolveHost."""
+    """What getaddrinfo in a pod of ``namespace`` answers for ``host`` (the cluster DNS,
+    ``kubelearn.network.dns``): its first address, or CouldNotResolveHost. An IP
+    literal and ``localhost`` stay as they are (the pod's own network decides)."""
+    from kubelearn.network import dns
+
     if _is_address(host) or host == "localhost":
         return host
-    name = host.rstrip(".")
-    candidates = [name] if host.endswith(".") else [
-        f"{name}.{namespace}.svc.{CLUSTER_DOMAIN}", f"{name}.svc.{CLUSTER_DOMAIN}",
-        f"{name}.{CLUSTER_DOMAIN}", name]
-    for fqdn in candidates:
-        labels = fqdn.split(".")
-        if len(labels) == 5 and ".".join(labels[2:]) == f"svc.{CLUSTER_DOMAIN}":
-            service = cluster.api.store.get("Service", labels[1], labels[0])
-            if service is not None:
-                ips = (service.get("spec") or {}).get("clusterIPs") or []
-                if ips and ips[0] != "None":
-                    return ips[0]
-    raise CouldNotResolveHost(f"Could not resolve host: {host}", host)
+    try:
+        return dns.resolve(cluster, host, namespace)[0]
+    except dns.NXDomain:
+        raise CouldNotResolveHost(f"Could not resolve host: {host}", host) from None
 
 
 def _is_address(host: str) -> bool:

@@ -188,3 +188,47 @@ def test_the_apiserver_service_proxy_behind_a_kubectl_proxy_port(cluster):
 def test_reasons_table_names_common_codes():
     assert http.REASONS[503] == "Service Unavailable"
     assert Response(404, "").reason == "Not Found"
+
+
+SIDECAR = """
+apiVersion: v1
+kind: Pod
+metadata: {name: duo}
+spec:
+  containers:
+    - {name: web, image: "nginx:1.26"}
+    - {name: sidecar, image: "busybox:1.36", command: [sleep, "3600"]}
+"""
+
+
+def test_from_a_pod_localhost_is_the_pods_own_network_namespace(cluster):
+    cluster.apply(SIDECAR)
+    cluster.settle()
+    r = request(cluster, "GET", "http://localhost/", from_pod=("default", "duo"))
+    assert (r.status, r.pod, r.text) == (200, "default/duo", NGINX_WELCOME)
+    assert cluster.kubectl("logs duo -c web").stdout.splitlines()[-1].startswith("127.0.0.1 - - ")
+    with pytest.raises(ConnectionRefused) as err:
+        request(cluster, "GET", "http://127.0.0.1:8080/", from_pod=("default", "duo"))
+    assert str(err.value) == "Failed to connect to 127.0.0.1 port 8080: Connection refused"
+    hello = next(p["metadata"]["name"] for p in cluster.api.store.list("Pod", "default")
+                 if p["metadata"]["name"].startswith("hello-"))
+    with pytest.raises(ConnectionRefused):        # hello listens on 8080, not 80
+        request(cluster, "GET", "http://localhost/", from_pod=("default", hello))
+    assert request(cluster, "GET", "http://localhost:8080/version",
+                   from_pod=("default", hello)).text == "2\n"
+    with pytest.raises(ConnectionRefused):        # the learner's machine: nothing there
+        cluster.http_get("http://localhost/")
+
+
+def test_port_forward_reaches_one_pod_and_a_gone_pod_gives_an_empty_reply(cluster):
+    assert cluster.kubectl("port-forward svc/hello 8080:80").exit_code == 0
+    answers = {cluster.http_get("http://localhost:8080/").pod for _ in range(4)}
+    assert len(answers) == 1                      # no load balancing through a forward
+    name = answers.pop().split("/")[1]
+    cluster.kubectl(f"delete pod {name}")
+    cluster.settle()
+    with pytest.raises(EmptyReply) as err:
+        cluster.http_get("http://localhost:8080/")
+    assert str(err.value) == "Empty reply from server"
+    with pytest.raises(ConnectionRefused):        # kubectl has exited: nothing listens
+        cluster.http_get("http://localhost:8080/")

@@ -187,3 +187,182 @@ def test_client_ip_session_affinity_pins_a_client_to_one_pod():
 def test_the_proxy_state_is_one_per_cluster(cluster):
     assert kube_proxy(cluster) is kube_proxy(cluster)
     assert kube_proxy(Cluster()) is not kube_proxy(cluster)
+
+
+# -- the rules are tables kept from watch events ------------------------------------------
+
+def test_rules_follow_services_created_changed_and_deleted_after_the_proxy_started():
+    c = Cluster()
+    c.apply(HELLO)
+    c.settle()
+    proxy = kube_proxy(c)                     # the tables are built now
+    later = HELLO.split("---")[1].replace("name: hello}", "name: later}")
+    c.apply(later.replace("30080", "30090"))
+    c.settle()
+    ip = c.get("service", "later")["spec"]["clusterIP"]
+    assert proxy.route(ip, 80).service == "default/later"
+    assert proxy.route("192.168.49.3", 30090).service == "default/later"
+    later = HELLO.split("---")[1].replace("name: hello}", "name: later}")
+    c.apply(later.replace("port: 80,", "port: 81,").replace("30080", "30090"))
+    c.settle()
+    assert proxy.route(ip, 81).port == 8080
+    with pytest.raises(Unreachable) as err:
+        proxy.route(ip, 80)
+    assert err.value.reason == TIMED_OUT     # the address stays, the port's rule went
+    c.kubectl("delete service later")
+    c.settle()
+    for host, port, reason in ((ip, 81, TIMED_OUT), ("192.168.49.3", 30090, REFUSED)):
+        with pytest.raises(Unreachable) as err:
+            proxy.route(host, port)
+        assert err.value.reason == reason
+
+
+def test_a_deleted_pods_ip_no_longer_answers():
+    c = Cluster()
+    c.apply(HELLO.replace("replicas: 3", "replicas: 1"))
+    c.settle()
+    proxy = kube_proxy(c)
+    name = pods_of(c, "hello")[0]
+    ip = c.api.store.get("Pod", "default", name)["status"]["podIP"]
+    assert proxy.route(ip, 8080).pod == name
+    c.kubectl("scale deployment hello --replicas=0")
+    c.settle()
+    with pytest.raises(Unreachable) as err:
+        proxy.route(ip, 8080)
+    assert err.value.reason == TIMED_OUT
+
+
+def test_a_stopped_process_refuses_on_its_pod_ip_until_it_runs_again():
+    from kubelearn.node.kubelet import container_exited
+
+    c = Cluster()
+    c.apply(HELLO.replace("replicas: 3", "replicas: 1"))
+    c.settle()
+    proxy = kube_proxy(c)
+    name = pods_of(c, "hello")[0]
+    ip = c.api.store.get("Pod", "default", name)["status"]["podIP"]
+    assert proxy.route(ip, 8080).container == "hello"      # found, and remembered
+    assert container_exited(c, "default", name, "hello", 1)
+    with pytest.raises(Unreachable) as err:
+        proxy.route(ip, 8080)
+    assert err.value.reason == REFUSED
+    c.advance(30)                                          # restarted after its back-off
+    assert proxy.route(ip, 8080).container == "hello"
+
+
+def test_a_pod_on_a_stopped_node_refuses_at_once():
+    c = Cluster()
+    c.apply(HELLO.replace("replicas: 3", "replicas: 1"))
+    c.settle()
+    proxy = kube_proxy(c)
+    pod = c.api.store.get("Pod", "default", pods_of(c, "hello")[0])
+    ip = pod["status"]["podIP"]
+    assert proxy.route(ip, 8080).container == "hello"
+    c.stop_node(pod["spec"]["nodeName"])        # no pod is written: the kubelet just stops
+    with pytest.raises(Unreachable) as err:
+        proxy.route(ip, 8080)
+    assert err.value.reason == REFUSED
+
+
+def test_listener_agrees_with_the_kubelets_running_containers(cluster):
+    from kubelearn.node.kubelet import running_container
+
+    proxy = kube_proxy(cluster)
+    checked = 0
+    for pod in cluster.api.store.list("Pod"):
+        meta = pod["metadata"]
+        for port in (53, 80, 8080, 9999, 10250):
+            expected = None
+            for spec in pod["spec"]["containers"]:
+                info = running_container(cluster, meta["namespace"], meta["name"], spec["name"])
+                if expected is None and info is not None and port in info["listens"]:
+                    expected = spec["name"]
+            for _ in range(2):                 # found afresh, then remembered
+                assert proxy.listener(pod, port) == expected, (meta["name"], port)
+            checked += expected is not None
+    assert checked >= 4
+
+
+SHARED = """
+apiVersion: v1
+kind: Service
+metadata: {name: NAME}
+spec:
+  selector: {app: hello}
+  externalIPs: [203.0.113.7]
+  ports: [{port: PORT, targetPort: http}]
+"""
+
+
+def test_services_sharing_an_external_ip_are_told_apart_by_port_then_by_name():
+    c = Cluster()
+    c.apply(HELLO)
+    for name, port in (("b", 80), ("c", 443), ("a", 80)):
+        c.apply(SHARED.replace("NAME", name).replace("PORT", str(port)))
+    c.settle()
+    proxy = kube_proxy(c)
+    assert proxy.route("203.0.113.7", 443).service == "default/c"
+    assert proxy.route("203.0.113.7", 80).service == "default/a"   # first in etcd order
+    assert proxy.route("203.0.113.7", 80).via == "externalIP"
+    c.kubectl("delete service a")
+    c.settle()
+    assert proxy.route("203.0.113.7", 80).service == "default/b"
+
+
+# -- localhost inside a pod -----------------------------------------------------------------
+
+SIDECAR = """
+apiVersion: v1
+kind: Pod
+metadata: {name: duo}
+spec:
+  containers:
+    - {name: web, image: "nginx:1.27"}
+    - {name: sidecar, image: "busybox:1.36", command: [sleep, "3600"]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: solo}
+spec:
+  containers:
+    - {name: box, image: "busybox:1.36", command: [sleep, "3600"]}
+"""
+
+
+def test_localhost_in_a_pod_reaches_its_own_containers_only():
+    c = Cluster()
+    c.apply(SIDECAR)
+    c.settle()
+    proxy = kube_proxy(c)
+    backend = proxy.route("localhost", 80, from_pod=("default", "duo"))
+    assert backend == ("default", "duo", "web", 80, "", "localhost", "127.0.0.1")
+    assert proxy.route("127.0.0.1", 80, from_pod=("default", "duo")).container == "web"
+    for host, port, pod in (("localhost", 81, "duo"), ("localhost", 80, "solo"),
+                            ("::1", 80, "solo")):
+        with pytest.raises(Unreachable) as err:
+            proxy.route(host, port, from_pod=("default", pod))
+        assert err.value.reason == REFUSED, (host, port, pod)
+    with pytest.raises(Unreachable):           # the learner's machine: no forward there
+        proxy.route("localhost", 80)
+
+
+HOST_NETWORK = """
+apiVersion: v1
+kind: Pod
+metadata: {name: NAME}
+spec:
+  hostNetwork: true
+  nodeName: worker-1
+  containers: [CONTAINER]
+"""
+
+
+def test_localhost_in_a_host_network_pod_is_the_nodes():
+    c = Cluster()
+    for name, container in (
+            ("edge", '{name: web, image: "nginx:1.27"}'),
+            ("agent", '{name: box, image: "busybox:1.36", command: [sleep, "1h"]}')):
+        c.apply(HOST_NETWORK.replace("NAME", name).replace("CONTAINER", container))
+    c.settle()
+    backend = kube_proxy(c).route("localhost", 80, from_pod=("default", "agent"))
+    assert (backend.pod, backend.container, backend.via) == ("edge", "web", "localhost")
