@@ -233,22 +233,48 @@ class Cluster:
                                      f'the server doesn\'t have a resource type "{kind}"')
         return ObjectView(self.api.get(info, name, namespace if info.namespaced else ""))
 
-    def http_get(self, url: str):
+    def http_get(self, url: str, *, from_pod: str | tuple[str, str] | None = None):
         """``GET url`` from the learner's machine: a node port
         (``http://192.168.49.2:31000/``), a cluster IP, a LoadBalancer's EXTERNAL-IP or a
-        ``localhost`` port a minikube tunnel opened. Returns a response with ``status``,
-        ``text``, ``headers`` and ``pod`` (who answered); raises a ``ConnectionError``
+        ``localhost`` port a minikube tunnel or ``kubectl port-forward`` opened. With
+        ``from_pod="client"`` (or ``("namespace", "client")``) the request leaves from
+        inside that pod instead, so Service names resolve through the cluster's DNS and
+        ``localhost`` is the pod's own. Returns a response with ``status``, ``text``,
+        ``headers`` and ``pod`` (who answered); raises a ``ConnectionError``
         (``kubelearn.network.http``) when nothing answers, worded as curl words it."""
         from kubelearn.network.http import request
 
-        return request(self, "GET", url)
+        return request(self, "GET", url, from_pod=self._pod_key(from_pod))
 
-    def http_post(self, url: str, data: str | bytes | dict | None = None):
+    def http_post(self, url: str, data: str | bytes | dict | None = None, *,
+                  from_pod: str | tuple[str, str] | None = None):
         """``POST url`` with ``data`` (text, or a dict sent as JSON); otherwise like
         ``http_get``. ``c.http_post(url + "/story", {"text": "Once upon a time"})``."""
         from kubelearn.network.http import request
 
-        return request(self, "POST", url, data)
+        return request(self, "POST", url, data, from_pod=self._pod_key(from_pod))
+
+    def _pod_key(self, pod: str | tuple[str, str] | None) -> tuple[str, str] | None:
+        """("namespace", "name") of a pod named as ``name`` (in the current context's
+        namespace), ``namespace/name`` or a tuple; NotFound when there is no such pod."""
+        if pod is None:
+            return None
+        if isinstance(pod, str):
+            namespace, _, name = pod.rpartition("/")
+            if not namespace:
+                context = self.kubeconfig.context_of(self)
+                namespace = (context.namespace if context else "") or "default"
+            pod = (namespace, name)
+        self.api.get("Pod", pod[1], pod[0])
+        return pod
+
+    def port_forwards(self) -> list:
+        """The ``kubectl port-forward`` sessions still open on this cluster; each has
+        ``ports``, ``log`` (what kubectl printed since) and ``stop()``, kubelearn's
+        stand-in for pressing Ctrl-C in the terminal that runs it."""
+        from kubelearn.kubectl.port_forwarding import port_forwards
+
+        return port_forwards(self)
 
     def stop_node(self, name: str) -> None:
         """Stop a node (power it off): its kubelet stops running pods and posting status.

@@ -285,3 +285,21 @@ def test_run_controllers_takes_one_key_per_controller_in_turn(c):
     cluster_module.run_controllers([first, second])
     assert order == [("first", "a"), ("second", "x"), ("first", "b")]
     assert not first.queue.waiting and not second.queue.waiting
+
+
+def test_http_get_from_a_pod_resolves_service_names_in_its_namespace():
+    c = Cluster.minikube()
+    c.kubectl("create namespace shop")
+    c.kubectl("run client --image=kubelearn/hello:1")
+    c.kubectl("run client -n shop --image=kubelearn/hello:1")
+    c.kubectl("create deployment web --image=nginx")
+    c.kubectl("expose deployment web --port=80")
+    c.settle()
+    assert c.http_get("http://web", from_pod="client").status == 200
+    assert c.http_get("http://web.default", from_pod="shop/client").status == 200
+    assert c.http_get("http://web.default", from_pod=("shop", "client")).pod.startswith(
+        "default/web-")
+    with pytest.raises(ConnectionError, match="Could not resolve host: web"):
+        c.http_get("http://web", from_pod="shop/client")
+    with pytest.raises(StatusError, match='pods "nobody" not found'):
+        c.http_get("http://web", from_pod="nobody")

@@ -67,6 +67,10 @@ def process_argv(app: dict, spec: dict) -> tuple[str, tuple[str, ...]]:
         argv = command + args
     elif args and kind == "shell":
         argv = args                    # busybox has no ENTRYPOINT: args replace CMD
+        program = app.get("entrypoint_program")   # curlimages/curl's /entrypoint.sh
+        if program and (argv[0].startswith("-") or argv[0].rsplit("/", 1)[-1] not in
+                        BUILTINS | set(app.get("binaries") or ())):
+            argv = [program, *argv]
     elif kind == "shell":
         argv = list(app.get("command") or ["sh"])
     else:
@@ -139,14 +143,16 @@ def startup_lines(app: dict, t: float, values: dict) -> list[tuple[float, str]]:
 # -- HTTP ---------------------------------------------------------------------
 def http_response(app: dict, path: str, values: dict, *, method: str = "GET",
                   body: str | bytes | dict | None = None, fs: ContainerFS | None = None,
-                  env=()) -> dict:
+                  env=(), call=None) -> dict:
     """The app's answer to ``METHOD path``: ``status``, ``content_type``, ``body``; a
     crash route answers ``{"crash": True, "exit_code": N, "log": ...}``.
 
-    A route is a fixed answer, a crash, or a file action against the container's
-    filesystem ``fs``: ``read_file`` (answer ``{json_key: contents}``) or
-    ``append_field`` (append a field of the JSON request body to a file). A route
-    with ``methods`` answers only those (express's ``Cannot POST /x`` otherwise)."""
+    A route is a fixed answer, a crash, a file action against the container's
+    filesystem ``fs`` (``read_file``: answer ``{json_key: contents}``;
+    ``append_field``: append a field of the JSON request body to a file), or a
+    ``call`` to another service (``call(method, url)`` sends it from the pod; see
+    ``_call_route``). A route with ``methods`` answers only those (express's
+    ``Cannot POST /x`` otherwise)."""
     http = app.get("http") or {}
     plain = path.split("?", 1)[0]
     route = (http.get("routes") or {}).get(plain)
@@ -162,6 +168,10 @@ def http_response(app: dict, path: str, values: dict, *, method: str = "GET",
                 "log": route.get("log", "")}
     if "read_file" in route or "append_field" in route:
         return _file_route(route, fs, dict(env), body)
+    if "call" in route:
+        return _call_route(route, call, dict(env), values)
+    if "json" in route:
+        return _json_answer({**route, "json": _render_json(route["json"], values)})
     text = route.get("body", "").replace("{path}", plain).replace("{method}", method.upper())
     text = render(text, 0, values) if "{" in text and "}" in text else text
     return {"status": route.get("status", 200), "content_type": route.get("content_type",
@@ -227,6 +237,81 @@ def _file_route(route: dict, fs: ContainerFS | None, env: dict, body) -> dict:
     return _json_answer({"status": route.get("status", 201), "json": route.get("json", {})})
 
 
+def _render_json(data, values: dict):
+    """An answer's JSON with ``{hostname}``-style fields filled in its strings."""
+    if isinstance(data, str):
+        return render(data, 0, values) if "{" in data else data
+    if isinstance(data, dict):
+        return {key: _render_json(value, values) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_render_json(value, values) for value in data]
+    return data
+
+
+def _call_route(route: dict, call, env: dict, values: dict) -> dict:
+    """A route that asks another service before it answers, as the course's API apps
+    do (``users-api`` asks ``http://$AUTH_ADDRESS/token``). The URL is filled from
+    the process's environment (``{env:AUTH_ADDRESS:undefined}``: an unset variable
+    reads ``undefined``, as in JavaScript). On success the answer is the route's
+    ``json`` plus the ``keep`` fields of the upstream's JSON answer; when the
+    upstream cannot be reached, or answers an error, the route's ``error`` answer
+    with ``{error}`` filled as Node.js words the failure (``getaddrinfo ENOTFOUND
+    undefined``, ``connect ECONNREFUSED 10.96.0.7:80``)."""
+    spec = route["call"]
+    url = re.sub(r"\{env:(\w+):([^}]*)\}",
+                 lambda m: env.get(m.group(1), m.group(2)), spec["url"])
+    failure = None
+    if call is None:
+        failure = "kubelearn: this app cannot reach the network here"
+    else:
+        try:
+            status, text = call(spec.get("method", "GET"), url)
+        except ConnectionError as err:
+            failure = node_error(err)
+        else:
+            if status >= 400:
+                failure = f"Request failed with status code {status}"
+    if failure is not None:
+        error = _render_json(route.get("error") or {"status": 500, "json": {}}, values)
+        error = {**error, "json": _fill_error(error.get("json", {}), failure)}
+        return _json_answer(error)
+    try:
+        upstream = json.loads(text)
+    except ValueError:
+        upstream = {}
+    answer = dict(_render_json(route.get("json", {}), values))
+    for key in route.get("keep", ()):
+        if isinstance(upstream, dict) and key in upstream:
+            answer[key] = upstream[key]
+    return _json_answer({"status": route.get("status", 200), "json": answer})
+
+
+def _fill_error(data, failure: str):
+    if isinstance(data, str):
+        return data.replace("{error}", failure)
+    if isinstance(data, dict):
+        return {key: _fill_error(value, failure) for key, value in data.items()}
+    return data
+
+
+def node_error(err) -> str:
+    """How Node.js (axios) words a failed connection: ``getaddrinfo ENOTFOUND host``,
+    ``connect ECONNREFUSED ip:port``, ``connect ETIMEDOUT ip:port``, ``socket hang up``."""
+    kind = type(err).__name__
+    host, port = getattr(err, "host", ""), getattr(err, "port", 0)
+    if host == "localhost":
+        host = "127.0.0.1"          # Node.js reports the address it dialled
+    if kind == "CouldNotResolveHost":
+        return f"getaddrinfo ENOTFOUND {host}"
+    if kind == "ConnectionTimedOut":
+        return f"connect ETIMEDOUT {host}:{port}"
+    if kind == "NoRouteToHost":
+        return f"connect EHOSTUNREACH {host}:{port}"
+    if kind == "EmptyReply":
+        return "socket hang up"
+    return f"connect ECONNREFUSED {host}:{port}"
+
+
 def access_line(app: dict, t: float, values: dict) -> str | None:
     template = (app.get("logs") or {}).get("access")
     return render(template, t, values) if template else None
@@ -245,9 +330,11 @@ class ExecResult:
 
 
 def run_command(app: dict, argv: list[str], fs: ContainerFS, env=(), values: dict | None = None,
-                stdin: str | None = None) -> ExecResult:
+                stdin: str | None = None, net=None) -> ExecResult:
     """Run ``argv`` in a container (no shell in between, as the runtime execs it):
-    the image's shell builtins, ``sh -c ...``, or a script file in the container."""
+    the image's shell builtins, ``sh -c ...``, or a script file in the container.
+    The image's network tools (``curl``, ``wget``, ``nslookup`` in its ``binaries``)
+    reach the cluster through ``net`` (``nettools.PodNetwork``)."""
     if not argv:
         return ExecResult(126, runtime_error='exec: "": executable file not found in $PATH')
     name = argv[0].rsplit("/", 1)[-1]
@@ -263,7 +350,10 @@ def run_command(app: dict, argv: list[str], fs: ContainerFS, env=(), values: dic
         else:
             return ExecResult(126, runtime_error=f'exec: "{argv[0]}": executable file not '
                                                  "found in $PATH")
-    process = run_once(argv, fs, env, values, base, cwd=app.get("workdir") or "/", stdin=stdin)
+    from kubelearn.node.nettools import tool_values
+    process = run_once(argv, fs, env, {**(values or {}), **tool_values(app)}, base,
+                       cwd=app.get("workdir") or "/", stdin=stdin, net=net,
+                       binaries=known)
     stdout = "".join(c.text for c in process.out if c.stream == "stdout")
     stderr = "".join(c.text for c in process.out if c.stream == "stderr")
     if process.exit is None:

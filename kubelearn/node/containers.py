@@ -23,9 +23,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Callable
 
+from kubelearn.network.dns import pod_files
 from kubelearn.node.apps import (ExecResult, ProcessPlan, access_line, http_response,
                                  plan_process, process_argv, run_command, startup_lines)
 from kubelearn.node.filesystem import ContainerFS, image_layer
+from kubelearn.node.nettools import PodNetwork
 from kubelearn.node.shell import ScriptProcess, flavour_of
 from kubelearn.node.volumes import pod_reference, storage_of
 from kubelearn.node.podstatus import ContainerRecord
@@ -54,6 +56,7 @@ class ContainerRun:
     lines: list[tuple[float, str]] = field(default_factory=list)
     finished_at: float | None = None
     env: object = None          # env.ContainerEnv: the variables this run started with
+    net: object = None          # nettools.PodNetwork: the pod's network (curl, wget, nslookup)
     make_fs: Callable[[], ContainerFS] | None = field(default=None, repr=False)
     process: ScriptProcess | None = field(default=None, repr=False)
     _fs: ContainerFS | None = field(default=None, repr=False)
@@ -122,7 +125,7 @@ class ContainerRun:
         """Run a command in this container now (``kubectl exec``, an exec probe)."""
         self.sync(now)
         return run_command(self.app, list(argv), self.fs, self.variables,
-                           {**self.values, "start": now}, stdin=stdin)
+                           {**self.values, "start": now}, stdin=stdin, net=self.net)
 
 
 def sync_runs(run: ContainerRun, now: float) -> None:
@@ -189,7 +192,10 @@ class ContainerLifecycle:
                     "args": env.expand(spec.get("args"))}
         storage = storage_of(self.manager.cluster)
         run = ContainerRun(record.container_id, app, _UNPLANNED, now, values, env=env,
-                           make_fs=partial(storage.container_fs, pod_reference(pod), spec, app))
+                           net=PodNetwork(self.manager.cluster, worker.namespace, worker.name),
+                           make_fs=partial(storage.container_fs, pod_reference(pod), spec, app,
+                                           etc=pod_files(pod, worker.pod_ip or "",
+                                                         self.runtime.scheme)))
         # a script's exit comes from a dry run against a copy of its filesystem
         plan = plan_process(app, spec, values["env"], fs=run.fs
                             if process_argv(app, spec)[0] == "script" else None, values=values)
@@ -321,7 +327,9 @@ class ContainerLifecycle:
             response = http_response(run.app, path, run.values, method=method, body=body,
                                      fs=run.fs, env=run.variables)
         else:
-            response = http_response(run.app, path, run.values, method=method, body=body)
+            response = http_response(run.app, path, run.values, method=method, body=body,
+                                     env=run.variables,
+                                     call=partial(self._call_out, worker))
         if response.get("crash"):
             self._process_exited(worker, record, response["exit_code"], log=response["log"])
             return response
@@ -331,3 +339,13 @@ class ContainerLifecycle:
                                     "status": response["status"], "user_agent": user_agent,
                                     "bytes": len(response["body"])}))
         return response
+
+    def _call_out(self, worker: PodWorker, method: str, url: str) -> tuple[int, str]:
+        """A request the app sends while it answers one (``users-api`` asking
+        ``auth-api``): from this pod, through its DNS and kube-proxy, as axios sends it.
+        Raises the ``ConnectionError`` the connection ends in."""
+        from kubelearn.network.http import request
+
+        answer = request(self.manager.cluster, method, url,
+                         from_pod=(worker.namespace, worker.name), user_agent="axios/1.7.9")
+        return answer.status, answer.text

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from kubelearn.bootstrap_objects import (CONTROL_PLANE_COMPONENTS, COREDNS_IMAGE, KUBE_PROXY_IMAGE,
                                          REGISTRY, STORAGE_PROVISIONER_IMAGE)
+from kubelearn.node.course_apps import api_images
 from kubelearn.node.registry import Image, parse_reference
 
 NGINX_WELCOME = """<!DOCTYPE html>
@@ -106,6 +107,7 @@ def nginx_app(version: str) -> dict:
                   "/docker-entrypoint.sh": "#!/bin/sh\n"},
         "dirs": ["/etc/nginx", "/etc/nginx/conf.d", "/docker-entrypoint.d", "/var/cache/nginx"],
         "base": "debian",
+        "binaries": ["curl"], "curl": "7.88.1",   # the Dockerfile installs gettext-base curl
         "on_sigterm": "exit", "stop_seconds": [0.1, 0.5],
     }
 
@@ -131,6 +133,7 @@ def hello_app(version: str) -> dict:
                                "body": "404 page not found\n"}},
         "env": {"HELLO_VERSION": version},
         "base": "busybox",
+        "binaries": ["wget", "nslookup"],           # busybox applets
         "files": {"/hello": ""},
         "logs": {"startup": ["{time:go} hello v{version} listening on :8080 as {hostname}"],
                  "access": "{time:go} {method} {path} {status} from {client}"},
@@ -155,6 +158,7 @@ def placeholder_app(name: str) -> dict:
         "logs": {"startup": ["Server listening on port 8080"],
                  "access": "{method} {path} {status}"},
         "base": "debian", "workdir": "/app",
+        "binaries": ["curl", "wget"], "curl": "7.88.1",   # node's full Debian image
         "files": {"/app/server.js": "// the placeholder web app of the notes\n"},
         "on_sigterm": "exit", "stop_seconds": [0.1, 0.4],
     }
@@ -259,6 +263,7 @@ def story_app(version: str) -> dict:
                   "/usr/local/bin/docker-entrypoint.sh": "#!/bin/sh\n"},
         "dirs": ["/app/node_modules"],
         "env": {"NODE_VERSION": "14.21.3", "YARN_VERSION": "1.22.19"},
+        "binaries": ["wget", "nslookup"], "libc": "musl",   # alpine's busybox applets
         "logs": {"startup": []},
         "on_sigterm": "ignore",   # node as PID 1 has no SIGTERM handler: killed at the grace period
     }
@@ -267,11 +272,47 @@ def story_app(version: str) -> dict:
 BUSYBOX_APP = {
     "kind": "shell",
     "base": "busybox",
+    "binaries": ["wget", "nslookup"],   # the network applets kubelearn simulates (no curl)
     "command": ["sh"],        # no command and no TTY: sh exits at once (a classic CrashLoop)
     "ports": [],
     "logs": {"startup": []},
     "on_sigterm": "ignore",   # sh/sleep as PID 1 ignore SIGTERM: killed after the grace period
 }
+
+
+CURL_ENTRYPOINT = """#!/bin/sh
+set -e
+
+if [ "${1#-}" != "${1}" ] || [ -z "$(command -v "${1}")" ]; then
+  set -- curl "$@"
+fi
+
+exec "$@"
+"""
+
+
+def curl_app(version: str) -> dict:
+    """curlimages/curl: curl on alpine, run as ``curl_user`` in /home/curl_user.
+    ENTRYPOINT ["/entrypoint.sh"], CMD ["curl"]: the entrypoint puts ``curl`` in front
+    of arguments that start with ``-`` or are not a command, so ``kubectl run c
+    --image=curlimages/curl -- -s http://web`` and ``-- curl -s http://web`` both run
+    curl (``entrypoint_program``). Alpine's busybox ``wget`` and ``nslookup`` are there
+    too. Without arguments curl only says how to get help, and exits 2."""
+    return {
+        "kind": "shell",
+        "base": "busybox", "libc": "musl",
+        "version": version, "curl": version,
+        "command": ["curl"],
+        "entrypoint_program": "curl",
+        "binaries": ["curl", "wget", "nslookup"],
+        "workdir": "/home/curl_user",
+        "dirs": ["/home/curl_user"],
+        "files": {"/entrypoint.sh": CURL_ENTRYPOINT},
+        "env": {"CURL_CA_BUNDLE": "/cacert.pem"},
+        "ports": [],
+        "logs": {"startup": []},
+        "on_sigterm": "ignore",   # curl or sleep as PID 1: no handler, killed at the grace period
+    }
 
 
 def system_app(component: str, ports: list[dict] | None = None) -> dict:
@@ -299,6 +340,7 @@ _SYSTEM += [
 _NGINX = [("1.25", "1.25.5", 72_950_530, 4.1), ("1.26", "1.26.3", 72_099_501, 4.0),
           ("1.27", "1.27.5", 72_404_038, 4.0), ("latest", "1.27.5", 72_404_038, 4.0)]
 _BUSYBOX = [("1.36", 2_159_752, 0.7), ("latest", 2_156_082, 0.7)]
+_CURL = [("8.11.1", "8.11.1", 10_466_311, 0.9), ("latest", "8.11.1", 10_466_311, 0.9)]
 _HELLO = [("1", 6_423_112), ("2", 6_431_840), ("3", 6_437_215)]
 _STORY = [("1", 41_873_204)]
 _PLACEHOLDERS = [("repo/my-docker-image:latest", 45_218_774), ("repo/new-image-name:latest",
@@ -323,9 +365,12 @@ def course_images() -> list[Image]:
                for tag, version, size, secs in _NGINX]
     images += [_image(f"busybox:{tag}", size, secs, dict(BUSYBOX_APP))
                for tag, size, secs in _BUSYBOX]
+    images += [_image(f"curlimages/curl:{tag}", size, secs, curl_app(version))
+               for tag, version, size, secs in _CURL]
     images += [_image(f"kubelearn/hello:{tag}", size, 0.8, hello_app(tag))
                for tag, size in _HELLO]
     images += [_image(ref, size, 2.8, placeholder_app(ref.split(":")[0]))
                for ref, size in _PLACEHOLDERS]
     images += [_image(f"kubelearn/story:{tag}", size, 2.1, story_app(tag)) for tag, size in _STORY]
+    images += [_image(ref, size, secs, app) for ref, size, secs, app in api_images()]
     return images

@@ -14,8 +14,12 @@ The shell knows: ``echo`` (``-n``, ``-e``), ``cat``, ``ls`` (``-a``, ``-1``), ``
 ``printenv``, ``export``, ``cd``, ``pwd``, ``test``/``[``, ``sleep``, ``date``,
 ``hostname``, ``tail``, ``true``, ``false``, ``exit``, ``sh -c``/``sh FILE``;
 ``;``, ``&&``, ``||``, ``>``, ``>>``, ``while``, ``for``, ``if``, ``$VAR``,
-``$?`` and ``$((...))``. Pipes are read as ``;``. Anything else fails as a shell
-says it: ``sh: foo: not found`` (exit 127).
+``$?`` and ``$((...))``. Pipes are read as ``;``. The network tools an image
+carries (``binaries``: ``curl``, busybox ``wget`` and ``nslookup``) run in
+``kubelearn.node.nettools`` through the pod's network (``net``); a dry run that
+reaches one raises ``NeedsNetwork``, since what it prints depends on the cluster
+at the moment it runs. Anything else fails as a shell says it: ``sh: foo: not
+found`` (exit 127).
 
 Messages follow the image's base (``app["base"]``): busybox (alpine images,
 busybox itself: ``cat: can't open '/x': No such file or directory``) or
@@ -39,6 +43,7 @@ BUILTINS = frozenset({
     "echo", "cat", "ls", "mkdir", "rm", "rmdir", "touch", "cp", "mv", "env", "printenv",
     "export", "unset", "cd", "pwd", "test", "[", "sleep", "date", "hostname", "tail", "true",
     "false", ":", "exit", "sh", "bash", "ash", "dash"})
+NETWORK_TOOLS = frozenset({"curl", "wget", "nslookup"})
 
 
 # -- what the process printed ----------------------------------------------------
@@ -60,6 +65,15 @@ class Trace:
 class _Exit(Exception):
     def __init__(self, code: int):
         self.code = code
+
+
+class NeedsNetwork(Exception):
+    """A dry run reached a network tool (``curl``, ``wget``, ``nslookup``): how the
+    script goes on depends on the cluster when it runs, so it cannot be foretold."""
+
+    def __init__(self, tool: str):
+        super().__init__(f"{tool} needs the network")
+        self.tool = tool
 
 
 # -- messages per base image ------------------------------------------------------
@@ -162,8 +176,10 @@ class Shell:
 
     def __init__(self, fs: ContainerFS, env=(), values: dict | None = None,
                  flavour: str = "busybox", *, dry: bool = False, cwd: str = "/",
-                 stdin: str | None = None):
+                 stdin: str | None = None, net=None, binaries=frozenset()):
         self.fs = fs
+        self.net = net                  # nettools.PodNetwork (or alike); None: no network
+        self.binaries = frozenset(binaries)
         self.env: dict[str, str] = dict(env) if env else dict((values or {}).get("env") or {})
         self.vars: dict[str, str] = {}
         self.values = values or {}
@@ -371,6 +387,11 @@ class Shell:
             yield from self.run_argv(argv)
             code, self.status = self.status, saved
             return code
+        if name in NETWORK_TOOLS and name in self.binaries:
+            if self.dry:
+                raise NeedsNetwork(name)
+            from kubelearn.node.nettools import run_tool
+            return run_tool(self, name, args)
         builtin = getattr(self, "cmd_" + _METHODS.get(name, name), None)
         if builtin is None or name not in BUILTINS:
             self.error(self.msg.not_found(argv[0]))
@@ -648,8 +669,9 @@ class ScriptProcess:
 
     def __init__(self, argv, fs: ContainerFS, env=(), values: dict | None = None,
                  flavour: str = "busybox", *, dry: bool = False, cwd: str = "/",
-                 stdin: str | None = None):
-        self.shell = Shell(fs, env, values, flavour, dry=dry, cwd=cwd, stdin=stdin)
+                 stdin: str | None = None, net=None, binaries=frozenset()):
+        self.shell = Shell(fs, env, values, flavour, dry=dry, cwd=cwd, stdin=stdin, net=net,
+                           binaries=binaries)
         self._gen = self.shell.main(list(argv))
         self.wake = 0.0
         self.exit: tuple[float, int] | None = None
@@ -688,18 +710,22 @@ class ScriptProcess:
 
 def run_once(argv, fs: ContainerFS, env=(), values: dict | None = None,
              flavour: str = "busybox", *, cwd: str = "/", stdin: str | None = None,
-             until: float = 0.0) -> ScriptProcess:
+             until: float = 0.0, net=None, binaries=frozenset()) -> ScriptProcess:
     """Run a short command (an exec) to its end or to ``until`` seconds, whichever first."""
-    process = ScriptProcess(argv, fs, env, values, flavour, cwd=cwd, stdin=stdin)
+    process = ScriptProcess(argv, fs, env, values, flavour, cwd=cwd, stdin=stdin, net=net,
+                            binaries=binaries)
     process.advance(until)
     return process
 
 
 def dry_run(argv, fs: ContainerFS, env=(), values: dict | None = None,
-            flavour: str = "busybox", cwd: str = "/") -> tuple[float, int] | None:
+            flavour: str = "busybox", cwd: str = "/", *, net=None,
+            binaries=frozenset()) -> tuple[float, int] | None:
     """When (offset) and how a script would end, run against a private copy of its
-    filesystem; None when it never ends."""
-    process = ScriptProcess(argv, fs.snapshot(), env, values, flavour, dry=True, cwd=cwd)
+    filesystem; None when it never ends. Raises NeedsNetwork when the script reaches
+    one of its image's network tools (``binaries``): its end cannot be foretold."""
+    process = ScriptProcess(argv, fs.snapshot(), env, values, flavour, dry=True, cwd=cwd,
+                            net=net, binaries=binaries)
     process.advance(FOREVER)
     return process.exit
 

@@ -520,10 +520,13 @@ class ClusterStorage:
             found.delete_volume(self, volume_handle)
 
     # -- what a container sees ----------------------------------------------------
-    def container_fs(self, pod: dict, spec: dict, app: dict) -> ContainerFS:
-        """A new container's filesystem: a fresh layer from its image, the pod's volumes
-        mounted as the container's ``volumeMounts`` say."""
+    def container_fs(self, pod: dict, spec: dict, app: dict,
+                     etc: dict[str, str] | None = None) -> ContainerFS:
+        """A new container's filesystem: a fresh layer from its image (plus ``etc``, the
+        files the kubelet writes for the pod: /etc/hosts, /etc/resolv.conf), the pod's
+        volumes mounted as the container's ``volumeMounts`` say."""
         layer = image_layer(app, pod["metadata"]["name"])
+        layer.files.update(etc or {})
         uid = pod["metadata"].get("uid", "")
         state = self.pods.get(uid)
         if isinstance(state, DeferredMounts):
