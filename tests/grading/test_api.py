@@ -186,8 +186,17 @@ def test_same_steps_same_output(samples):
 COURSE = REGISTRY.ids() or [pytest.param(
     None, marks=pytest.mark.skip(reason="kubelearn/grading/exercises/ defines no exercises yet"))]
 
-# The cluster each chapter's notebook starts (chapters 2 and 3 work on minikube's single node).
-CHAPTER_CLUSTERS = {"2": Cluster.minikube, "3": Cluster.minikube}
+
+def minikube_with_tunnel() -> Cluster:
+    """Chapter 4's minikube once ``%minikube tunnel`` runs (exercise 4.4 asks for it, and
+    no kubectl step can start it)."""
+    c = Cluster.minikube()
+    c.minikube("tunnel")
+    return c
+
+
+# The cluster each chapter's notebook starts (chapters 2 to 4 work on minikube's single node).
+CHAPTER_CLUSTERS = {"2": Cluster.minikube, "3": Cluster.minikube, "4": minikube_with_tunnel}
 
 
 @pytest.mark.parametrize("exercise_id", COURSE)
