@@ -35,8 +35,8 @@ from dataclasses import dataclass
 
 from kubelearn.clock import EPOCH
 from kubelearn.node.filesystem import ContainerFS, FileTree, FsError, ROOT_DIRS, image_layer
-from kubelearn.node.shell import (BUILTINS, FOREVER, MAX_STEPS, SHELLS, Trace, dry_run,
-                                  flavour_of, parse_script, run_once, trace)
+from kubelearn.node.shell import (BUILTINS, FOREVER, MAX_STEPS, SHELLS, NeedsNetwork, Trace,
+                                  dry_run, flavour_of, parse_script, run_once, trace)
 
 __all__ = ["ProcessPlan", "plan_process", "process_argv", "http_response", "exec_command",
            "run_command", "ExecResult", "trace", "parse_script", "Trace", "FOREVER",
@@ -57,6 +57,7 @@ class ProcessPlan:
     listens: tuple[int, ...] = ()      # TCP ports a server accepts connections on
     exit_after: float | None = None    # seconds after start when a script exits (None: never)
     exit_code: int = 0
+    live: bool = False                 # a script that uses the network: stepped as time passes
 
 
 def process_argv(app: dict, spec: dict) -> tuple[str, tuple[str, ...]]:
@@ -91,9 +92,24 @@ def plan_process(app: dict, spec: dict, env: dict | None = None,
     if kind == "script":
         if fs is None:
             fs = ContainerFS(image_layer(app))
-        end = dry_run(argv, fs, env or {}, values, flavour_of(app), app.get("workdir") or "/")
+        try:
+            end = dry_run(argv, fs, env or {}, script_values(app, values), flavour_of(app),
+                          app.get("workdir") or "/", binaries=image_binaries(app))
+        except NeedsNetwork:           # what it does depends on the cluster as it runs
+            return ProcessPlan("script", argv, live=True)
         return ProcessPlan("script", argv, (), end[0] if end else None, end[1] if end else 0)
     return ProcessPlan("server", argv, tuple(listen_ports(app)))
+
+
+def image_binaries(app: dict) -> frozenset[str]:
+    """The programs an image carries beside its shell's built-ins (``wget``, ``curl``)."""
+    return frozenset(app.get("binaries") or ())
+
+
+def script_values(app: dict, values: dict | None) -> dict:
+    """A script's values with what its image's network tools need to know."""
+    from kubelearn.node.nettools import tool_values
+    return {**(values or {}), **tool_values(app)}
 
 
 def listen_ports(app: dict) -> list[int]:
@@ -350,10 +366,9 @@ def run_command(app: dict, argv: list[str], fs: ContainerFS, env=(), values: dic
         else:
             return ExecResult(126, runtime_error=f'exec: "{argv[0]}": executable file not '
                                                  "found in $PATH")
-    from kubelearn.node.nettools import tool_values
-    process = run_once(argv, fs, env, {**(values or {}), **tool_values(app)}, base,
+    process = run_once(argv, fs, env, script_values(app, values), base,
                        cwd=app.get("workdir") or "/", stdin=stdin, net=net,
-                       binaries=known)
+                       binaries=image_binaries(app))
     stdout = "".join(c.text for c in process.out if c.stream == "stdout")
     stderr = "".join(c.text for c in process.out if c.stream == "stderr")
     if process.exit is None:

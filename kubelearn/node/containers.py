@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Callable
 
 from kubelearn.network.dns import pod_files
 from kubelearn.node.apps import (ExecResult, ProcessPlan, access_line, http_response,
-                                 plan_process, process_argv, run_command, startup_lines)
+                                 image_binaries, plan_process, process_argv, run_command,
+                                 script_values, startup_lines)
 from kubelearn.node.filesystem import ContainerFS, image_layer
 from kubelearn.node.nettools import PodNetwork
 from kubelearn.node.shell import ScriptProcess, flavour_of
@@ -82,11 +83,14 @@ class ContainerRun:
     def start_script(self) -> None:
         """Start the script: its first steps run now (``touch /tmp/healthy`` is there at
         once); it then goes on as it is observed (``sync``)."""
-        self.process = ScriptProcess(self.plan.argv, self.fs, self.variables, self.values,
-                                     flavour_of(self.app), cwd=self.workdir)
+        self.process = ScriptProcess(self.plan.argv, self.fs, self.variables,
+                                     script_values(self.app, self.values), flavour_of(self.app),
+                                     cwd=self.workdir, net=self.net,
+                                     binaries=image_binaries(self.app))
         for tree in self._written_trees():
             tree.writers.append(self)
-        sync_runs(self, self.started_at)
+        if not self.plan.live:           # a live script takes its first step from a timer
+            sync_runs(self, self.started_at)
 
     def _written_trees(self):
         fs = self.fs
@@ -205,12 +209,30 @@ class ContainerLifecycle:
         record.run = run
         if plan.kind == "script":
             run.start_script()
+        if plan.live:
+            self._container_timer(worker, record, "step", now,
+                                  lambda w: self._step_live(w, record))
         if plan.exit_after is not None:
             code = plan.exit_code
             self._container_timer(worker, record, "exit", now + plan.exit_after,
                                   lambda w: self._process_exited(w, record, code),
                                   background=plan.exit_after > 0)
         self._start_probes(worker, pod, record, spec)
+
+    def _step_live(self, worker: PodWorker, record: ContainerRecord) -> None:
+        """Run a script that uses the network up to now, at the instant its requests are
+        due (what a request finds depends on the cluster then), and wake it again at its
+        next step, or end the container when the script ended."""
+        run = record.run
+        if run is None or run.process is None or record.state != "running":
+            return
+        sync_runs(run, self.clock.now)
+        process = run.process
+        if process.exit is not None:
+            self._process_exited(worker, record, process.exit[1])
+        elif process.runnable:
+            self._container_timer(worker, record, "step", run.started_at + process.wake,
+                                  lambda w: self._step_live(w, record), background=True)
 
     # -- a process ends --------------------------------------------------
     def _process_exited(self, worker: PodWorker, record: ContainerRecord, exit_code: int,

@@ -516,6 +516,23 @@ def test_attached_exit_code_is_the_containers():
                                  "pod default/boom terminated (Error)\n", 3)
 
 
+def test_a_one_shot_client_reaches_a_service_by_name():
+    """The notes' way to test a Service from inside the cluster."""
+    c = Cluster()
+    c.kubectl("create deployment web --image=nginx:1.27")
+    c.kubectl("expose deployment web --port=80")
+    c.settle()
+    out, err, code = run(c, "run c --image=curlimages/curl --rm -i --restart=Never -- "
+                            "-s -o /dev/null -w '%{http_code}\\n' http://web")
+    assert (out, err, code) == ('200\npod "c" deleted\n', "", 0)
+    out, err, code = run(c, "run w --image=busybox --rm -i --restart=Never -- "
+                            "wget -qO- http://web.default")
+    assert "<h1>Welcome to nginx!</h1>" in out and code == 0
+    assert run(c, "run n --image=busybox --rm -i --restart=Never -- wget -qO- http://webb") == (
+        "wget: bad address 'webb'\npod \"n\" deleted\n",
+        "pod default/n terminated (Error)\n", 1)
+
+
 def test_attach_without_rm_keeps_the_finished_pod():
     c = Cluster()
     assert run(c, 'run late --image=busybox --attach --restart=Never -- sh -c "sleep 5; '

@@ -18,6 +18,16 @@ def test_sleep_and_command_are_honoured():
     assert (plan.exit_after, plan.exit_code) == (0.0, 3)
 
 
+def test_a_script_that_uses_the_network_is_planned_live():
+    """What wget prints, and so when the script ends, depends on the cluster as it runs."""
+    plan = plan_process(BUSYBOX_APP, {"command": ["wget", "-qO-", "http://web"]})
+    assert (plan.kind, plan.live, plan.exit_after) == ("script", True, None)
+    assert not plan_process(BUSYBOX_APP, {"command": ["sleep", "5"]}).live
+    # a tool the image does not carry is "not found", known before it runs
+    plan = plan_process(BUSYBOX_APP, {"command": ["curl", "http://web"]})
+    assert (plan.live, plan.exit_after, plan.exit_code) == (False, 0.0, 127)
+
+
 def test_servers_listen_and_never_exit():
     plan = plan_process(hello_app("1"), {})
     assert (plan.kind, plan.listens, plan.exit_after) == ("server", (8080,), None)

@@ -167,3 +167,50 @@ def test_two_runs_print_the_same():
         c.advance(200)
         return c.kubectl("get pods").stdout + c.kubectl("get events").stdout
     assert scenario() == scenario()
+
+
+# --- scripts that use the network -----------------------------------------------------------
+
+def web(c, replicas=2):
+    c.kubectl(f"create deployment web --image=nginx:1.27 --replicas={replicas}")
+    c.kubectl("expose deployment web --port=80")
+    c.settle()
+
+
+def test_a_looping_client_requests_on_the_clock_and_sees_the_cluster_change(c):
+    """Each wget runs at its own instant: once the Service loses its endpoints, the
+    next request fails, while the loop goes on."""
+    web(c)
+    c.api.create(pod("client", "busybox:1.36", command=[
+        "sh", "-c", "while true; do wget -q -O /dev/null http://web && echo ok || echo down; "
+                    "sleep 10; done"]))
+    c.settle()
+    c.advance(25)
+    assert c.kubectl("logs client").stdout == "ok\nok\nok\n"
+    c.kubectl("scale deployment web --replicas=0")
+    c.advance(20)
+    lines = c.kubectl("logs client").stdout.splitlines()
+    refused = "wget: can't connect to remote host ({}): Connection refused".format(
+        c.api.get("Service", "web", "default")["spec"]["clusterIP"])
+    assert lines[:3] == ["ok"] * 3 and lines[3:] == [refused, "down"] * 2
+    assert status(c, "client")["containerStatuses"][0]["state"].get("running")
+
+
+def test_a_network_script_ends_when_its_request_is_answered(c):
+    web(c, 1)
+    c.api.create(pod("once", "busybox:1.36", policy="Never", command=[
+        "sh", "-c", "sleep 3; wget -qO- http://web.default.svc.cluster.local"]))
+    c.settle()
+    c.advance(5)
+    terminated = status(c, "once")["containerStatuses"][0]["state"]["terminated"]
+    assert (terminated["reason"], terminated["exitCode"]) == ("Completed", 0)
+    assert "<title>Welcome to nginx!</title>" in c.kubectl("logs once").stdout.splitlines()
+
+
+def test_a_failed_request_fails_the_container(c):
+    c.api.create(pod("lost", "busybox:1.36", policy="Never",
+                     command=["wget", "-qO-", "http://nowhere"]))
+    c.settle()
+    terminated = status(c, "lost")["containerStatuses"][0]["state"]["terminated"]
+    assert (terminated["reason"], terminated["exitCode"]) == ("Error", 1)
+    assert c.kubectl("logs lost").stdout == "wget: bad address 'nowhere'\n"
