@@ -256,6 +256,11 @@ def _dashed_ip(label: str) -> str | None:
 
 
 def is_address(host: str) -> bool:
+    """An IPv4 or IPv6 literal (``[::1]`` too). A name that cannot be one (it starts
+    with a letter and has no colon) is turned away without parsing: resolving runs
+    on every request a pod sends."""
+    if not host or not (host[0].isdigit() or host[0] == "[" or ":" in host):
+        return False
     try:
         ipaddress.ip_address(host.strip("[]"))
         return True

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from kubelearn.network.dns import is_address
 from kubelearn.network.proxy import (EMPTY_REPLY, NO_ROUTE, REFUSED, TIMED_OUT, Backend,
                                      Unreachable, kube_proxy, service_rule)
 
@@ -115,7 +116,7 @@ def request(cluster, method: str, url: str, data: str | bytes | dict | None = No
         pod = cluster.api.store.get("Pod", from_pod[0], from_pod[1])
         client = ((pod or {}).get("status") or {}).get("podIP", "")
         host = resolve(cluster, host, from_pod[0])
-    elif not _is_address(host) and host != "localhost":
+    elif not is_address(host) and host != "localhost":
         raise CouldNotResolveHost(f"Could not resolve host: {host}", host, port)
     if scheme == "https":
         raise HTTPConnectionError("OpenSSL/3.0.13: error:0A00010B:SSL routines::wrong version "
@@ -247,18 +248,9 @@ def resolve(cluster, host: str, namespace: str) -> str:
     literal and ``localhost`` stay as they are (the pod's own network decides)."""
     from kubelearn.network import dns
 
-    if _is_address(host) or host == "localhost":
+    if is_address(host) or host == "localhost":
         return host
     try:
         return dns.resolve(cluster, host, namespace)[0]
     except dns.NXDomain:
         raise CouldNotResolveHost(f"Could not resolve host: {host}", host) from None
-
-
-def _is_address(host: str) -> bool:
-    import ipaddress
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-        return True
-    except ValueError:
-        return False

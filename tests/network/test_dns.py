@@ -278,3 +278,12 @@ def test_busybox_nslookup_only_searches_dotless_names():
     assert dns.nslookup_queries("web.default.svc.cluster.local", "shop") == [
         "web.default.svc.cluster.local"]
     assert dns.nslookup_queries("web", "default", search=[]) == ["web"]
+
+
+@pytest.mark.parametrize("host, expected", [
+    ("10.96.0.10", True), ("[::1]", True), ("::1", True), ("fd00::1", True),
+    ("web", False), ("web.default", False), ("1web", False), ("10.96.0", False), ("", False),
+    ("a:b", False),
+])
+def test_is_address_tells_literals_from_names(host, expected):
+    assert dns.is_address(host) is expected

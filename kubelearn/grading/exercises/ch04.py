@@ -25,11 +25,10 @@ tunnel runs (``%minikube tunnel``), and says so.
 """
 from __future__ import annotations
 
-import ipaddress
-
 from kubelearn.api.selector import selector_from_label_selector
 from kubelearn.grading.checks import all_of, endpoints_ready, field_equals, rollout_complete
 from kubelearn.grading.model import Check, Exercise, Outcome
+from kubelearn.network.dns import is_address
 
 IDENTITY = "identity"
 ROUND_ROBIN_REQUESTS = 6
@@ -398,14 +397,6 @@ def _service_with_ip(cluster, ip: str) -> dict | None:
                            [(s.get("spec") or {}).get("clusterIP")])), None)
 
 
-def _is_address(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-        return True
-    except ValueError:
-        return False
-
-
 # -- 4.1: a DNS name across namespaces ---------------------------------------------------------
 
 def dns_address(deployment: str, variable: str, service: str, namespace: str):
@@ -437,7 +428,7 @@ def dns_address(deployment: str, variable: str, service: str, namespace: str):
             return Outcome(False, want, value,
                            f'{variable} is "{value}"; the app puts it after "http://" itself, '
                            f"so give only the host name: {target}.")
-        if _is_address(host):
+        if is_address(host):
             return Outcome(False, want, value,
                            f'{variable} is the IP address "{value}"; it works until the Service '
                            f"is made again, and the task asks for its DNS name, {target}.")
