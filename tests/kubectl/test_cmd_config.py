@@ -5,21 +5,19 @@ holding the same context (``config`` never needs a server).
 """
 from __future__ import annotations
 
-import gc
-
 import pytest
 
-from kubelearn import Cluster
+from kubelearn import Cluster, contexts
 
 KUBEADM = "kubernetes-admin@kubernetes"
 
 
 @pytest.fixture
-def clusters():
-    """A kubeadm cluster and a minikube one (current: minikube, the last started).
-    Clusters of earlier tests are collected first: contexts live as long as their
-    cluster does."""
-    gc.collect()
+def clusters(monkeypatch):
+    """A kubeadm cluster and a minikube one (current: minikube, the last started), in
+    a kubeconfig of their own: a cluster an earlier test left alive (its context lives
+    as long as it does) must not show up here."""
+    monkeypatch.setattr(contexts, "_KUBECONFIG", contexts.KubeConfig())
     kubeadm = Cluster()
     minikube = Cluster.minikube()
     return kubeadm, minikube
