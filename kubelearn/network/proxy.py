@@ -240,11 +240,12 @@ class KubeProxy:
         manager = self._kubelets
         kubelet = manager.kubelets.get(pod["spec"].get("nodeName")) if manager else None
         worker = kubelet.workers.get(key) if kubelet is not None else None
-        if worker is None or worker.uid != meta.get("uid") or worker.stage not in RUNNING_STAGES:
+        if worker is None or worker.uid != meta.get("uid"):
             return None
+        now = kubelet.clock.now
         for record in worker.containers:
             run = record.run
-            if run is not None and record.state == "running" and port in run.plan.listens:
+            if record.serving(worker.stage, now) and port in run.plan.listens:
                 self._listening.setdefault(key, {})[port] = (worker, record, run)
                 return record.name
         return None
@@ -257,6 +258,7 @@ class KubeProxy:
         found = ports.get(port) if ports is not None else None
         if found is not None:
             worker, record, run = found
+            # a pod that is shutting down is looked at afresh: its process may have stopped
             if record.run is run and record.state == "running" and \
                     worker.stage in RUNNING_STAGES:
                 return record.name

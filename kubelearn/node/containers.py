@@ -338,7 +338,7 @@ class ContainerLifecycle:
         A crash route ends the process (exit code from the route) and answers
         ``{"crash": True, ...}``."""
         run = record.run
-        if record.state != "running" or run is None or worker.stage not in ("starting", "running"):
+        if not record.serving(worker.stage, self.clock.now):
             return None
         if port is not None and port not in run.plan.listens or not run.plan.listens:
             return None

@@ -440,9 +440,9 @@ def running_container(cluster, namespace: str, pod: str, container: str) -> dict
     found = _locate(cluster, namespace, pod, container)
     if found is None:
         return None
-    _, worker, record = found
+    kubelet, worker, record = found
     run = record.run
-    if record.state != "running" or run is None or worker.stage not in ("starting", "running"):
+    if not record.serving(worker.stage, kubelet.clock.now):
         return None
     return {"namespace": namespace, "pod": pod, "container": container, "image": record.image,
             "app": run.app, "container_id": record.container_id, "started_at": run.started_at,

@@ -55,6 +55,18 @@ class ContainerRecord:
     timers: dict = field(default_factory=dict)  # name -> Timer (exit, restart, probes)
     probes: dict = field(default_factory=dict)  # probe type -> probes.ProbeState
 
+    def serving(self, stage: str, now: float) -> bool:
+        """Whether this container's process accepts connections, its pod worker being at
+        ``stage``: it runs, and the pod is starting or running, or is shutting down and
+        the process has not stopped yet. SIGTERM only starts the shutdown: an app that
+        ignores it (Node.js as PID 1) serves until the kubelet kills it when the grace
+        period ends (``finished_at``); one that exits on it (nginx) stops at once."""
+        if self.state != "running" or self.run is None:
+            return False
+        if stage in ("starting", "running"):
+            return True
+        return stage == "terminating" and (self.finished_at is None or now < self.finished_at)
+
     def status(self) -> dict:
         """One entry of ``status.containerStatuses``."""
         out: dict = {}

@@ -366,3 +366,35 @@ def test_localhost_in_a_host_network_pod_is_the_nodes():
     c.settle()
     backend = kube_proxy(c).route("localhost", 80, from_pod=("default", "agent"))
     assert (backend.pod, backend.container, backend.via) == ("edge", "web", "localhost")
+
+
+def test_a_terminating_pod_serves_until_its_process_stops():
+    """SIGTERM starts the shutdown, not the end: a process that ignores it (Node.js as
+    PID 1) keeps accepting connections on its pod IP and on localhost until the kubelet
+    kills it when the grace period ends; one that exits on SIGTERM (nginx) stops at once."""
+    from kubelearn.network.http import request
+
+    c = Cluster.minikube()
+    c.apply("apiVersion: v1\nkind: Pod\nmetadata: {name: login}\nspec:\n  containers:\n"
+            "  - {name: users, image: 'kubelearn/users-api:1', env: [{name: AUTH_ADDRESS, "
+            "value: localhost}]}\n  - {name: auth, image: 'kubelearn/auth-api:1'}\n---\n"
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n"
+            "  containers: [{name: web, image: nginx}]\n")
+    c.advance(15)
+    login_ip = c.api.store.get("Pod", "default", "login")["status"]["podIP"]
+    web_ip = c.api.store.get("Pod", "default", "web")["status"]["podIP"]
+    assert c.kubectl("delete pod login web --wait=false").exit_code == 0
+    c.advance(5)
+    assert "Terminating" in c.kubectl("get pod login").stdout
+    assert c.http_get(f"http://{login_ip}:8080/login").json()["issuedBy"] == "login"
+    assert request(c, "GET", "http://localhost:80/token",
+                   from_pod=("default", "login")).json()["issuedBy"] == "login"
+    r = c.kubectl("exec login -c users -- curl -s localhost:8080/login")
+    assert (r.exit_code, r.stdout) == (0, '{"message":"User logged in.","pod":"login",'
+                                          '"token":"abc","issuedBy":"login"}')
+    with pytest.raises(Unreachable) as err:          # nginx exited on SIGTERM
+        kube_proxy(c).route(web_ip, 80)
+    assert err.value.reason in (REFUSED, TIMED_OUT)
+    c.advance(30)                                    # killed at the end of the grace period
+    with pytest.raises(Unreachable):
+        kube_proxy(c).route(login_ip, 8080)
