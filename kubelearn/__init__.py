@@ -5,11 +5,12 @@
 >>> print(c.kubectl("get nodes"))
 
 ``Cluster`` is imported on first use, so light entry points (``kubelearn
-version``, the diagram renderer) do not load the whole engine.
+version``, the diagram renderer) do not load the whole engine; so is
+``progress`` (``kubelearn.progress()``: how far a learner got, in every chapter).
 """
 from kubelearn._version import KUBERNETES_VERSION, __version__
 
-__all__ = ["Cluster", "__version__", "KUBERNETES_VERSION", "load_ipython_extension"]
+__all__ = ["Cluster", "progress", "__version__", "KUBERNETES_VERSION", "load_ipython_extension"]
 
 
 def __getattr__(name):
@@ -17,6 +18,10 @@ def __getattr__(name):
         from kubelearn.cluster import Cluster
 
         return Cluster
+    if name == "progress":
+        from kubelearn.grading import progress
+
+        return progress
     raise AttributeError(f"module 'kubelearn' has no attribute {name!r}")
 
 

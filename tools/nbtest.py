@@ -8,12 +8,18 @@ left, the script exits 0 without running pytest. Otherwise pytest runs on the
 remaining folders with ``--nbval-current-env`` added, and its exit code is
 returned unchanged, so "no tests collected" (exit 5) still fails when there
 are notebooks.
+
+The notebooks' kernels run as a brand-new learner would: an empty progress
+folder of their own (``KUBELEARN_HOME``) and no ``KUBELEARN_LEARNER``, so
+``check()`` never writes to your ``~/.kubelearn`` and outputs never depend on it.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 
@@ -40,7 +46,10 @@ def main(argv: list[str]) -> int:
         return 0
     cmd = [sys.executable, "-m", "pytest", "--nbval-current-env", *options, *kept]
     print("nbtest: pytest", " ".join(cmd[3:]), flush=True)
-    return subprocess.call(cmd)
+    with tempfile.TemporaryDirectory(prefix="kubelearn-home-") as home:
+        env = {k: v for k, v in os.environ.items() if k != "KUBELEARN_LEARNER"}
+        env["KUBELEARN_HOME"] = home
+        return subprocess.call(cmd, env=env)
 
 
 if __name__ == "__main__":

@@ -11,13 +11,20 @@ merges them before comparing), the Python version dropped from the metadata,
 widget model ids replaced by ids derived from the cell's position, and
 execution counts 1, 2, 3, ... from the fresh kernel.
 
+The kernels run as a brand-new learner would: with an empty progress folder
+of their own (``KUBELEARN_HOME``, so ``check()`` and ``solve()`` never touch
+your own ``~/.kubelearn``) and no learner id (``KUBELEARN_LEARNER`` unset, so
+variant exercises use the values the notebooks document).
+
 A notebook whose cell fails (without the ``raises-exception`` tag) is left
 unchanged and the script exits 1 after running the others.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -85,7 +92,19 @@ def run(path: Path) -> None:
     nbformat.write(nb, path)
 
 
+def as_new_learner(home: str) -> None:
+    """The environment the kernels inherit: a fresh progress folder, no learner id."""
+    os.environ["KUBELEARN_HOME"] = home
+    os.environ.pop("KUBELEARN_LEARNER", None)
+
+
 def main(argv: list[str]) -> int:
+    with tempfile.TemporaryDirectory(prefix="kubelearn-home-") as home:
+        as_new_learner(home)
+        return run_all(argv)
+
+
+def run_all(argv: list[str]) -> int:
     paths = notebooks(argv)
     if not paths:
         print("run_notebooks: no notebooks found in", " ".join(argv) or "(nothing given)")

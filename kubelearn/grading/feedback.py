@@ -1,10 +1,11 @@
-"""What ``hint``, ``solve`` and ``progress`` hand back, and the kernel's learner record.
+"""What ``hint``, ``solve``, ``progress`` and ``task`` hand back, and the kernel's record.
 
 Each is a small object that prints as plain text (logs, CI, nbval's
 ``text/plain``) and renders as HTML in Jupyter, with every piece of text
-escaped. The record (hints seen, last check result, exercises solved with
-help) lives in this module, so there is one per Python process — one per
-notebook kernel — and nothing is written to disk.
+escaped. The kernel's record (hints seen, last check result, exercises solved
+with help) lives in this module, one per Python process — one per notebook
+kernel; it is what an instructor's grading run reports. What a self-paced
+learner sees across kernels and restarts is kept by ``kubelearn.grading.store``.
 """
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ import re
 from dataclasses import dataclass, field
 from html import escape
 
-from kubelearn.grading.model import FAIL_MARK, PASS_MARK, CheckResult, Step, number
+from kubelearn.grading.model import FAIL_MARK, PASS_MARK, CheckResult, Step, plural
 
-NOT_ATTEMPTED, SOLVED_WITH_HELP = "not attempted", "solved with help"
+SOLVED_WITH_HELP = "solved with help"
 
 
 @dataclass
@@ -23,14 +24,6 @@ class Record:
     hints_seen: dict[str, int] = field(default_factory=dict)
     last: dict[str, CheckResult] = field(default_factory=dict)
     solved: set[str] = field(default_factory=set)
-
-    def status(self, exercise_id: str) -> str:
-        if exercise_id in self.solved:
-            return SOLVED_WITH_HELP
-        result = self.last.get(exercise_id)
-        if result is None:
-            return NOT_ATTEMPTED
-        return f"{PASS_MARK} passed" if result.passed else f"{FAIL_MARK} not yet"
 
 
 RECORD = Record()
@@ -93,35 +86,121 @@ def run_steps(cluster, steps: tuple[Step, ...]) -> tuple:
     return tuple((step, cluster.kubectl(step.command, stdin=step.stdin)) for step in steps)
 
 
+_STATUS_WORDS = {"passed": f"{PASS_MARK} passed", "partly": "◐ partly",
+                 "not yet": f"{FAIL_MARK} not yet", "not tried": "· not tried",
+                 "solved with help": f"{PASS_MARK} solved with help"}
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    """One exercise in the progress table; ``status`` is one of ``store.STATUSES``."""
+    chapter: str
+    exercise_id: str
+    title: str
+    status: str
+    best: str = ""              # "4/6 points", or "" when not tried
+
+
 @dataclass(frozen=True)
 class Progress:
-    """One row per exercise: id, title, status and the points of the last check."""
-    rows: tuple[tuple[str, str, str, str], ...]
+    """Chapters and exercises with a status each, and the next suggested step.
+
+    ``notebooks`` maps a chapter to its exercise notebook (for the headings);
+    ``next_step`` is the one line that says where to go on; ``note`` reports
+    a problem with the progress file, once."""
+    rows: tuple[ProgressRow, ...]
+    notebooks: tuple[tuple[str, str], ...] = ()
+    next_step: str = ""
+    note: str = ""
+
+    def _heading(self, chapter: str) -> str:
+        notebook = dict(self.notebooks).get(chapter, "")
+        return f"Chapter {chapter}" + (f" · {notebook}" if notebook else "")
+
+    def _chapters(self) -> list[tuple[str, list[ProgressRow]]]:
+        groups: list[tuple[str, list[ProgressRow]]] = []
+        for row in self.rows:
+            if not groups or groups[-1][0] != row.chapter:
+                groups.append((row.chapter, []))
+            groups[-1][1].append(row)
+        return groups
+
+    def summary(self) -> str:
+        """``2 of 15 exercises passed · 1 partly · 1 solved with help · 11 not tried``."""
+        counts = {s: sum(r.status == s for r in self.rows) for s in _STATUS_WORDS}
+        parts = [f"{counts['passed']} of {plural(len(self.rows), 'exercise', 'exercises')} passed"]
+        parts += [f"{counts[s]} {s}" for s in ("partly", "not yet", "solved with help", "not tried")
+                  if counts[s]]
+        return " · ".join(parts)
 
     def __repr__(self) -> str:
         if not self.rows:
             return "No exercises are registered yet."
-        head = ("Exercise", "Title", "Status", "Last check")
-        widths = [max(len(r[i]) for r in (head, *self.rows)) for i in range(4)]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
-                 for row in (head, *self.rows)]
-        done = sum(1 for r in self.rows if r[2] != NOT_ATTEMPTED)
-        return "\n".join(lines + [f"{done} of {len(self.rows)} exercises attempted."])
+        cells = [(r.exercise_id, r.title, _STATUS_WORDS[r.status], r.best) for r in self.rows]
+        widths = [max(len(c[i]) for c in cells) for i in range(4)]
+        lines = [self.note] if self.note else []
+        by_id = dict(zip((r.exercise_id for r in self.rows), cells))
+        for chapter, rows in self._chapters():
+            lines.append(self._heading(chapter))
+            lines += ["  " + "  ".join(c.ljust(w) for c, w in zip(by_id[r.exercise_id], widths))
+                      .rstrip() for r in rows]
+        lines.append(self.summary() + ".")
+        if self.next_step:
+            lines.append(self.next_step)
+        return "\n".join(lines)
 
     def _repr_html_(self) -> str:
         if not self.rows:
             return "<p>No exercises are registered yet.</p>"
-        head = "".join(f'<th scope="col" style="text-align:left;padding:2px 8px">{h}</th>'
-                       for h in ("Exercise", "Title", "Status", "Last check"))
-        body = "".join(
-            f'<tr><th scope="row" style="text-align:left;padding:2px 8px">{escape(r[0])}</th>'
-            + "".join(f'<td style="padding:2px 8px">{escape(c)}</td>' for c in r[1:]) + "</tr>"
-            for r in self.rows)
-        return (f'<table class="kubelearn-progress"><caption>Exercise progress</caption>'
-                f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+        th = 'style="text-align:left;padding:2px 8px"'
+        head = "".join(f'<th scope="col" {th}>{h}</th>'
+                       for h in ("Exercise", "Title", "Status", "Best score"))
+        body = ""
+        for chapter, rows in self._chapters():
+            body += (f'<tr><th scope="colgroup" colspan="4" {th}>'
+                     f"{escape(self._heading(chapter))}</th></tr>")
+            body += "".join(
+                f'<tr><th scope="row" {th}>{escape(r.exercise_id)}</th>'
+                + "".join(f'<td style="padding:2px 8px">{escape(c)}</td>'
+                          for c in (r.title, _STATUS_WORDS[r.status], r.best)) + "</tr>"
+                for r in rows)
+        note = f"<p>{escape(self.note)}</p>" if self.note else ""
+        step = f"<p><strong>{_inline_markdown(self.next_step)}</strong></p>" \
+            if self.next_step else ""
+        return (f'<div class="kubelearn-progress">{note}<table>'
+                f"<caption>Your progress: {escape(self.summary())}</caption>"
+                f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{step}</div>")
 
 
-def last_check(result: CheckResult | None) -> str:
-    if result is None:
-        return ""
-    return f"{number(result.score)}/{number(result.max_score)} points"
+@dataclass(frozen=True)
+class Notice:
+    """A short message for the learner (``set_learner``'s answer, say)."""
+    text: str
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_html_(self) -> str:
+        return f'<p class="kubelearn-notice">{_inline_markdown(self.text)}</p>'
+
+
+@dataclass(frozen=True)
+class Task:
+    """An exercise's task, with the values of this learner's variant."""
+    exercise_id: str
+    title: str
+    text: str
+    values: str = ""            # "name=site, replicas=3" for a learner's own variant
+
+    def __repr__(self) -> str:
+        lines = [f"Exercise {self.exercise_id} · {self.title}", "", self.text]
+        if self.values:
+            lines += ["", f"(Your own values: {self.values}.)"]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        values = f"<p><small>Your own values: {escape(self.values)}.</small></p>" \
+            if self.values else ""
+        return (f'<div class="kubelearn-task"><p><strong>Exercise {escape(self.exercise_id)} · '
+                f"{escape(self.title)}</strong></p><p>{_inline_markdown(self.text)}</p>"
+                f"{values}</div>")

@@ -12,6 +12,17 @@ never the commands typed, so every correct way of getting there counts.
 ``Check.evaluate`` never lets an exception out: a checker that breaks is
 reported as "could not check: <reason>" instead of a traceback.
 
+A check may also know the wrong end states learners commonly reach
+(:class:`Misconception`): when it fails and one of them is recognised, the
+result carries that misconception's stable id (for the instructor's
+per-misconception counts) and its message adds the specific hint, which says
+more than "expected X, found Y" can.
+
+An exercise can vary per learner (``variant``, see
+``kubelearn.grading.variants``): ``params`` then holds the values this
+instance was built with; the registered instance is the default one, the
+values the notebooks and the task text document.
+
 Results (:class:`ItemResult`, :class:`CheckResult`) print as plain text
 (logs, CI, ``print``) and render as a small accessible HTML table in
 Jupyter. Their wording follows the course rules: ✔/✘ plus words, state then
@@ -23,9 +34,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from html import escape
-from typing import Callable
+from types import MappingProxyType
+from typing import Callable, Mapping
 
 PASS_MARK, FAIL_MARK = "✔", "✘"
+_UNCHECKED = ("could not", "not checked")
 _STEP_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -75,11 +88,39 @@ def _steps(steps) -> tuple[Step, ...]:
 
 
 @dataclass(frozen=True)
+class Misconception:
+    """A common wrong end state, recognised: a stable ``id`` and the ``hint`` for it.
+
+    ``test(cluster, outcome) -> bool`` is asked only after its check failed
+    (``outcome`` is what the check found); it reads state and changes nothing.
+    A test that raises counts as "not recognised", never as an error.
+    """
+    id: str
+    hint: str
+    test: Callable = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self):
+        if not _STEP_ID.match(self.id or ""):
+            raise ValueError(f"misconception id {self.id!r}: use letters, digits, '-', '_' or '.'")
+        if not isinstance(self.hint, str) or not self.hint.strip():
+            raise ValueError(f"misconception {self.id!r} needs a hint")
+        if not callable(self.test):
+            raise TypeError(f"misconception {self.id!r} needs a test fn(cluster, outcome) -> bool")
+
+    def matches(self, cluster, outcome: Outcome) -> bool:
+        try:
+            return bool(self.test(cluster, outcome))
+        except Exception:  # noqa: BLE001 - a diagnosis that breaks must not break the check
+            return False
+
+
+@dataclass(frozen=True)
 class Check:
     """A named, weighted sub-check; ``fn(cluster) -> Outcome`` reads cluster state.
 
     ``tip`` is the next step offered when it does not pass ("scale the
-    Deployment"); ``hidden`` checks run only at grading time.
+    Deployment"); ``hidden`` checks run only at grading time;
+    ``misconceptions`` are tried in order when it does not pass.
     """
     id: str
     description: str
@@ -87,6 +128,7 @@ class Check:
     fn: Callable = field(default=None, repr=False, compare=False)
     hidden: bool = False
     tip: str = ""
+    misconceptions: tuple[Misconception, ...] = field(default=(), repr=False, compare=False)
 
     def __post_init__(self):
         if not _STEP_ID.match(self.id or ""):
@@ -96,6 +138,21 @@ class Check:
         if isinstance(self.points, bool) or not isinstance(self.points, (int, float)) \
                 or self.points < 0:
             raise ValueError(f"check {self.id!r}: points must be a number >= 0")
+        known = (self.misconceptions,) if isinstance(self.misconceptions, Misconception) \
+            else tuple(self.misconceptions)
+        if not all(isinstance(m, Misconception) for m in known):
+            raise TypeError(f"check {self.id!r}: misconceptions must be Misconception objects")
+        ids = [m.id for m in known]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"check {self.id!r}: a misconception is listed twice")
+        object.__setattr__(self, "misconceptions", known)
+
+    def diagnose(self, cluster, outcome: Outcome) -> Misconception | None:
+        """The first misconception that explains a failed outcome (None if it passed,
+        could not be checked, or nothing is recognised)."""
+        if outcome.passed or outcome.message.startswith(_UNCHECKED):
+            return None
+        return next((m for m in self.misconceptions if m.matches(cluster, outcome)), None)
 
     def evaluate(self, cluster) -> Outcome:
         """Run the check; a checker that raises gives a neutral "could not check"."""
@@ -109,6 +166,12 @@ class Check:
             return Outcome(False, message="could not check: the checker gave back "
                                           f"{type(outcome).__name__}, not an Outcome")
         return outcome
+
+
+def _sentence(text: str) -> str:
+    """A hint as a sentence of a message: a full stop added when it has none."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
 
 
 def one_line(exc: BaseException, limit: int = 200) -> str:
@@ -129,6 +192,8 @@ class Exercise:
     solution: tuple[Step, ...] = ()
     setup: tuple[Step, ...] = ()
     chapter: str = ""
+    params: Mapping = field(default_factory=dict, compare=False)
+    variant: object = field(default=None, repr=False, compare=False)
 
     def __post_init__(self):
         if not _STEP_ID.match(self.id or ""):
@@ -147,6 +212,7 @@ class Exercise:
         object.__setattr__(self, "solution", _steps(self.solution))
         object.__setattr__(self, "setup", _steps(self.setup))
         object.__setattr__(self, "chapter", str(self.chapter or self.id.split(".")[0]))
+        object.__setattr__(self, "params", MappingProxyType(dict(self.params or {})))
 
     @property
     def public_checks(self) -> tuple[Check, ...]:
@@ -159,8 +225,11 @@ class Exercise:
     def run(self, cluster, *, include_hidden: bool = False) -> CheckResult:
         """Evaluate the checks against ``cluster`` (hidden ones only if asked)."""
         run = self.checks if include_hidden else self.public_checks
-        items = tuple(ItemResult.of(self.id, c, c.evaluate(cluster)) for c in run)
-        return CheckResult(self.id, self.title, items, len(self.checks) - len(run),
+        items = []
+        for check in run:
+            outcome = check.evaluate(cluster)
+            items.append(ItemResult.of(self.id, check, outcome, check.diagnose(cluster, outcome)))
+        return CheckResult(self.id, self.title, tuple(items), len(self.checks) - len(run),
                            graded=include_hidden)
 
     def not_checked(self, reason: str, *, include_hidden: bool = False) -> CheckResult:
@@ -184,15 +253,20 @@ class ItemResult:
     expected: str = ""
     actual: str = ""
     hidden: bool = False
+    misconception: str = ""     # the id of the recognised wrong end state, if any
 
     @classmethod
-    def of(cls, exercise_id: str, check: Check, outcome: Outcome) -> ItemResult:
+    def of(cls, exercise_id: str, check: Check, outcome: Outcome,
+           misconception: Misconception | None = None) -> ItemResult:
         message = outcome.message or ("" if outcome.passed else "the check did not pass")
-        if not outcome.passed and check.tip and not message.startswith(("could not", "not checked")):
+        if misconception is not None:
+            message = f"{message} {_sentence(misconception.hint)}"
+        if not outcome.passed and check.tip and not message.startswith(_UNCHECKED):
             message = f"{message} Try: {check.tip}"
         return cls(f"{exercise_id}/{check.id}", check.description, bool(outcome.passed),
                    check.points if outcome.passed else 0, check.points, message,
-                   str(outcome.expected), str(outcome.actual), check.hidden)
+                   str(outcome.expected), str(outcome.actual), check.hidden,
+                   misconception.id if misconception is not None else "")
 
     @property
     def name(self) -> str:
@@ -205,7 +279,8 @@ class ItemResult:
     def as_dict(self) -> dict:
         return {"id": self.id, "description": self.description, "passed": self.passed,
                 "points": self.points, "max_points": self.max_points, "hidden": self.hidden,
-                "message": self.message, "expected": self.expected, "actual": self.actual}
+                "message": self.message, "expected": self.expected, "actual": self.actual,
+                "misconception": self.misconception}
 
     def __repr__(self) -> str:
         return "\n".join(self.lines())

@@ -38,6 +38,7 @@ class Registry:
         self._package = package
         self._loaded = package is None
         self._exercises: dict[str, Exercise] = {}
+        self._notebooks: dict[str, str] = {}
 
     def _load(self) -> None:
         if self._loaded:
@@ -49,6 +50,13 @@ class Registry:
             module = importlib.import_module(f"{self._package}.{name}")
             for ex in getattr(module, "EXERCISES", ()):
                 self.register(ex)
+                if getattr(module, "NOTEBOOK", ""):
+                    self._notebooks.setdefault(chapter_key(ex.chapter), module.NOTEBOOK)
+
+    def notebook(self, chapter) -> str:
+        """The exercise notebook of a chapter (``exercises/02-….ipynb``), "" if unknown."""
+        self._load()
+        return self._notebooks.get(chapter_key(chapter), "")
 
     def register(self, *exercises: Exercise, replace: bool = False) -> None:
         """Add exercises; an id already taken raises unless ``replace=True``."""

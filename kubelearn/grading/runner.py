@@ -107,20 +107,30 @@ def _empty_report(chapter) -> dict:
     return {"exercises": {}, "total": 0, "max": sum(e.max_points for e in exercises)}
 
 
-def _kernel_env() -> dict:
-    """The kernel imports the same kubelearn as the grader."""
+def _kernel_env(learner=None) -> dict:
+    """The kernel imports the same kubelearn as the grader. ``KUBELEARN_GRADING``
+    keeps the kernel off the progress file of whoever runs the grader (and makes
+    the runner's learner id the only one that counts); ``KUBELEARN_LEARNER`` picks
+    the learner's variants (never the grader's own, left over in the environment)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
+    env["KUBELEARN_GRADING"] = "1"
+    env.pop("KUBELEARN_LEARNER", None)
+    if learner is not None and str(learner).strip():
+        env["KUBELEARN_LEARNER"] = str(learner).strip()
     return env
 
 
-def grade_notebook(path, chapter=None, timeout: float = 120, *, exercise_modules=()) -> dict:
+def grade_notebook(path, chapter=None, timeout: float = 120, *, exercise_modules=(),
+                   learner=None) -> dict:
     """Re-run the notebook at ``path`` in a fresh kernel and grade the resulting cluster.
 
     ``chapter`` picks the exercises (default: the notebook's
     ``metadata.kubelearn.chapter``, else every registered exercise);
     ``exercise_modules`` name extra modules with an ``EXERCISES`` list, imported
-    in the kernel (the notebook's folder is its working directory)."""
+    in the kernel (the notebook's folder is its working directory); ``learner``
+    is the learner id whose variants the exercises are graded on (without one,
+    the documented defaults)."""
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import DeadKernelError
@@ -150,7 +160,7 @@ def grade_notebook(path, chapter=None, timeout: float = 120, *, exercise_modules
                             resources={"metadata": {"path": str(path.parent)}})
     status, error = "ok", None
     try:
-        with client.setup_kernel(env=_kernel_env()):
+        with client.setup_kernel(env=_kernel_env(learner)):
             deadline = time.monotonic() + timeout
             for index, cell in enumerate(learner_cells):
                 if cell.cell_type != "code":

@@ -5,6 +5,10 @@ calls the checks make on ``cluster.api`` (NotFound as a ``StatusError``,
 selectors matched by the real ``Selector``), so check wording can be tested
 on exact states without running controllers. Tests that need a real cluster
 use ``kubelearn.Cluster``.
+
+Every test runs as a new learner: ``KUBELEARN_HOME`` is a fresh temporary
+folder (``check`` and ``solve`` write progress there, never to the real home),
+no learner id is set, and it is not a grading run.
 """
 from __future__ import annotations
 
@@ -12,10 +16,23 @@ import pytest
 
 from kubelearn.api.kinds import KindInfo, kind_info
 from kubelearn.apiserver.errors import not_found
-from kubelearn.grading import feedback
+from kubelearn.grading import feedback, store, variants
 from kubelearn.grading.checks import exists, field_equals, label_equals
 from kubelearn.grading.model import Check, Exercise
 from kubelearn.grading.registry import REGISTRY
+
+
+@pytest.fixture(autouse=True)
+def learner_home(tmp_path_factory, monkeypatch):
+    """A progress folder of the test's own; no learner id; not a grading run."""
+    home = tmp_path_factory.mktemp("kubelearn-home")
+    monkeypatch.setenv(store.ENV_HOME, str(home))
+    monkeypatch.delenv(variants.ENV_LEARNER, raising=False)
+    monkeypatch.delenv(variants.ENV_GRADING, raising=False)
+    monkeypatch.setitem(variants._state, "learner", None)
+    store.take_notices()
+    yield home
+    store.take_notices()
 
 
 class FakeAPI:

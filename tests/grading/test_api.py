@@ -1,6 +1,9 @@
 """The notebook API: check, hint, solve, prepare, progress and grade."""
+import json
+
 import pytest
 
+import kubelearn
 from kubelearn import Cluster
 from kubelearn import grading
 from kubelearn.contexts import kubeconfig
@@ -122,26 +125,29 @@ def test_prepare_runs_the_setup_steps(samples):
 
 def test_progress_tracks_each_exercise(samples, make_cluster, objects):
     assert repr(progress("90")).splitlines() == [
-        "Exercise  Title                        Status         Last check",
-        "90.1      Create the web Deployment    not attempted",
-        "90.2      A ConfigMap from a manifest  not attempted",
-        "0 of 2 exercises attempted.",
+        "Chapter 90",
+        "  90.1  Create the web Deployment    · not tried",
+        "  90.2  A ConfigMap from a manifest  · not tried",
+        "0 of 2 exercises passed · 2 not tried.",
+        'Next: exercise 90.1 "Create the web Deployment" — check("90.1")',
     ]
     check("90.1", make_cluster(objects.deployment(replicas=1, labels=LABELLED)))
     check("90.2", make_cluster({"apiVersion": "v1", "kind": "ConfigMap",
                                 "metadata": {"name": "settings", "namespace": "default"},
                                 "data": {"mode": "fast"}}))
     assert repr(progress("90")).splitlines() == [
-        "Exercise  Title                        Status     Last check",
-        "90.1      Create the web Deployment    ✘ not yet  3/5 points",
-        "90.2      A ConfigMap from a manifest  ✔ passed   1/1 points",
-        "2 of 2 exercises attempted.",
+        "Chapter 90",
+        "  90.1  Create the web Deployment    ◐ partly  3/5 points",
+        "  90.2  A ConfigMap from a manifest  ✔ passed  1/1 points",
+        "1 of 2 exercises passed · 1 partly.",
+        'Next: exercise 90.1 "Create the web Deployment" — check("90.1")',
     ]
     solve("90.1", Cluster())
-    assert progress("90").rows[0][2] == "solved with help"
+    assert progress("90").rows[0].status == "solved with help"
+    assert progress("90").next_step == "All 2 exercises are done."
     html = progress("90")._repr_html_()
-    assert "<caption>Exercise progress</caption>" in html and "✔ passed" in html
-    assert "solved with help" in html
+    assert "<caption>Your progress: 1 of 2 exercises passed · 1 solved with help</caption>" in html
+    assert "✔ passed" in html and "solved with help" in html
 
 
 def test_progress_with_nothing_registered():
@@ -155,7 +161,7 @@ def test_grade_runs_hidden_checks_and_does_not_touch_the_record(samples, make_cl
     assert (result.score, result.max_score, result.hidden_pending) == (5, 7, 0)
     assert result.summary() == "✘ 4 of 6 checks passed (including 2 hidden checks)"
     assert "service (hidden) — Service \"web\" was not found" in repr(result)
-    assert progress("90").rows[0][2] == "not attempted"
+    assert progress("90").rows[0].status == "not tried"
     assert [r.exercise_id for r in grade("90.2", cluster)] == ["90.2"]
     with pytest.raises(KeyError):
         grade(["90.1", "nope"], cluster)
@@ -212,3 +218,59 @@ def test_course_solutions_score_full_marks_and_fresh_clusters_do_not(exercise_id
     [result] = grade([exercise_id], solved)
     assert result.score == ex.max_points, repr(result)
     grading.reset()
+
+
+# -- progress across kernels (the progress file) ------------------------------------------------
+
+def test_progress_is_read_from_the_file_so_it_survives_a_kernel_restart(samples, make_cluster,
+                                                                        objects, learner_home):
+    check("90.1", make_cluster(objects.deployment(replicas=1, labels=LABELLED)))
+    grading.reset()                                   # what a restarted kernel remembers
+    feedback_rows = progress("90").rows
+    assert [(r.exercise_id, r.status, r.best) for r in feedback_rows] == [
+        ("90.1", "partly", "3/5 points"), ("90.2", "not tried", "")]
+    data = json.loads((learner_home / "progress.json").read_text())
+    assert data["exercises"]["90.1"] == {"best_score": 3, "max": 5, "solved_with_help": False,
+                                         "status": "partly"}
+
+
+def test_progress_of_the_course_points_to_the_next_notebook(learner_home):
+    solve("1.1", Cluster())
+    text = repr(kubelearn.progress())
+    assert text.splitlines()[0] == "Chapter 1 · exercises/01-introduction.ipynb"
+    assert "  1.1  Mark the nodes that run your apps" in text
+    assert "✔ solved with help  2/2 points" in text   # the public checks, as check() counts
+    assert "Chapter 4 · exercises/04-networking.ipynb" in text
+    assert text.splitlines()[-1] == ('Next: exercise 1.2 "A namespace of your own" in '
+                                     'exercises/01-introduction.ipynb — check("1.2")')
+    assert repr(kubelearn.progress("2")).splitlines()[-1] == (
+        'Next: exercise 2.1 "Deploy and expose, imperatively" in '
+        'exercises/02-kubernetes-in-action.ipynb — check("2.1")')
+    assert repr(kubelearn.progress()) == text         # deterministic
+    html = kubelearn.progress()._repr_html_()
+    assert '<th scope="colgroup" colspan="4"' in html and "Chapter 1 · exercises/01" in html
+    assert "— check(&quot;1.2&quot;)</strong></p></div>" in html
+
+
+def test_check_without_a_cluster_or_in_a_grading_run_records_nothing(samples, learner_home,
+                                                                     make_cluster, objects,
+                                                                     monkeypatch):
+    monkeypatch.setattr(kubeconfig(), "cluster", lambda name=None: None)
+    check("90.2")
+    assert not (learner_home / "progress.json").exists()
+    monkeypatch.setenv("KUBELEARN_GRADING", "1")
+    check("90.1", make_cluster(objects.deployment(labels=LABELLED)))
+    solve("90.2", Cluster())
+    assert list(learner_home.iterdir()) == []
+
+
+def test_a_corrupt_progress_file_is_reported_once_in_the_check_output(samples, learner_home,
+                                                                      make_cluster, objects):
+    (learner_home / "progress.json").write_text("{broken")
+    cluster = make_cluster(objects.deployment(labels=LABELLED))
+    first = check("90.1", cluster)
+    assert first.note.startswith(f"Your progress file {learner_home / 'progress.json'} could "
+                                 "not be used (it is not valid JSON")
+    assert first.note in repr(first) and "Traceback" not in repr(first)
+    assert check("90.1", cluster).note == ""
+    assert progress("90").rows[0].status == "passed"

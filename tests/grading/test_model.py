@@ -1,8 +1,8 @@
 """Exercises, checks and results: validation, safety of checkers, and wording."""
 import pytest
 
-from kubelearn.grading.model import (Check, CheckResult, Exercise, ItemResult, Outcome, Step,
-                                     one_line)
+from kubelearn.grading.model import (Check, CheckResult, Exercise, ItemResult, Misconception,
+                                     Outcome, Step, one_line)
 
 
 def passing(cluster):
@@ -172,7 +172,8 @@ def test_result_as_dict_is_json_shaped():
     assert d["score"] == 0 and d["max"] == 1 and d["passed"] is False
     assert d["items"] == [{"id": "2.1/p0", "description": "public 0", "passed": False, "points": 0,
                            "max_points": 1, "hidden": False, "expected": "3", "actual": "2",
-                           "message": 'Deployment "web" has 2 replicas; the task asks for 3.'}]
+                           "message": 'Deployment "web" has 2 replicas; the task asks for 3.',
+                           "misconception": ""}]
 
 
 def test_an_empty_result_has_not_passed():
@@ -184,3 +185,54 @@ def test_not_checked_results_score_zero_with_the_reason():
     assert result.score == 0 and result.max_score == 4 and result.hidden_pending == 2
     assert all(i.message == "not checked: no cluster is running" for i in result.items)
     assert isinstance(result.items[0], ItemResult)
+
+
+# -- misconceptions ------------------------------------------------------------------------------
+
+def test_misconceptions_need_a_stable_id_a_hint_and_a_test():
+    with pytest.raises(ValueError, match="misconception id"):
+        Misconception("no spaces", "hint", lambda c, o: True)
+    with pytest.raises(ValueError, match="needs a hint"):
+        Misconception("m", "  ", lambda c, o: True)
+    with pytest.raises(TypeError, match="needs a test"):
+        Misconception("m", "hint", None)
+    with pytest.raises(TypeError, match="Misconception objects"):
+        Check("x", "d", 1, failing, misconceptions=("selector",))
+    twice = Misconception("m", "hint", lambda c, o: True)
+    with pytest.raises(ValueError, match="listed twice"):
+        Check("x", "d", 1, failing, misconceptions=(twice, twice))
+    assert Check("x", "d", 1, failing, misconceptions=twice).misconceptions == (twice,)
+
+
+def _ex(fn, *known, tip=""):
+    return Exercise(id="2.1", title="t",
+                    checks=(Check("c", "d", 1, fn, tip=tip, misconceptions=known),))
+
+
+def test_the_first_matching_misconception_explains_a_failure():
+    seen = []
+    never = Misconception("never", "not this", lambda c, o: seen.append(o) and False)
+    broken = Misconception("broken", "not this either", lambda c, o: 1 / 0)
+    typo = Misconception("typo", "Look for a typo", lambda c, o: o.actual == "2")
+    later = Misconception("later", "too late", lambda c, o: True)
+    [item] = _ex(failing, never, broken, typo, later, tip="fix it.").run("the cluster").items
+    assert item.misconception == "typo"
+    assert item.message == ('Deployment "web" has 2 replicas; the task asks for 3. '
+                            "Look for a typo. Try: fix it.")
+    assert seen[0].actual == "2"                      # the test sees what the check found
+    assert item.as_dict()["misconception"] == "typo"
+
+
+def test_no_misconception_when_passing_or_not_checked():
+    asked = []
+    spy = Misconception("spy", "hint", lambda c, o: asked.append(o) or True)
+    assert _ex(passing, spy).run(None).items[0].misconception == ""
+
+    def boom(cluster):
+        raise RuntimeError("down")
+    assert _ex(boom, spy).run(None).items[0].misconception == ""
+    assert _ex(failing, spy).not_checked("no cluster").items[0].misconception == ""
+    assert asked == []
+    [item] = _ex(failing, Misconception("x", "Already a sentence!", lambda c, o: True)).run(
+        None).items
+    assert item.message.endswith("asks for 3. Already a sentence!")

@@ -1,11 +1,12 @@
 """Registering and looking up exercises."""
 import importlib
+from pathlib import Path
 
 import pytest
 
 from kubelearn.grading import registry
 from kubelearn.grading.model import Check, Exercise, Outcome
-from kubelearn.grading.registry import Registry, chapter_key, id_key
+from kubelearn.grading.registry import REGISTRY, Registry, chapter_key, id_key
 
 
 def ex(exercise_id, chapter=None):
@@ -76,3 +77,18 @@ def test_the_course_chapters_load():
 def test_module_functions_use_the_shared_registry(samples):
     assert registry.exercise("90.1") is samples[0]
     assert [e.id for e in registry.exercises("90")] == ["90.1", "90.2"]
+
+
+def test_each_chapter_names_its_exercise_notebook():
+    import nbformat
+
+    root = Path(__file__).resolve().parents[2]
+    chapters = sorted({ex.chapter for ex in REGISTRY.exercises()}, key=int)
+    assert chapters == ["1", "2", "3", "4"]
+    for chapter in chapters:
+        notebook = REGISTRY.notebook(chapter)
+        assert notebook.startswith("exercises/") and (root / notebook).exists(), notebook
+        assert nbformat.read(root / notebook, as_version=4).metadata["kubelearn"]["chapter"] == \
+            chapter
+    assert REGISTRY.notebook("ch02") == REGISTRY.notebook("2")
+    assert REGISTRY.notebook("99") == ""

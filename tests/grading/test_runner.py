@@ -134,3 +134,56 @@ def test_a_missing_course_module_is_reported(folder):
 
 def test_marker_is_a_single_token():
     assert " " not in MARKER and MARKER.endswith(":")
+
+
+# A variant exercise: the mode each learner must set comes from their id.
+VARIANT_COURSE = textwrap.dedent('''
+    from kubelearn.grading.checks import field_equals
+    from kubelearn.grading.model import Check, Exercise
+    from kubelearn.grading.variants import variant_exercise
+
+    def build(p):
+        return Exercise(id="92.1", title="Mode", task=f"Give settings the mode {p['mode']}.",
+                        checks=(Check("mode", "settings has the mode", 1,
+                                      field_equals("ConfigMap", "settings", "data.mode",
+                                                   p["mode"])),))
+
+    EXERCISES = [variant_exercise(build, {"mode": "fast"},
+                                  lambda rng: {"mode": rng.choice(["slow", "eager", "lazy"])})]
+''')
+
+
+def test_kernel_env_marks_a_grading_run_and_passes_only_the_given_learner(monkeypatch):
+    from kubelearn.grading.runner import _kernel_env
+
+    monkeypatch.setenv("KUBELEARN_LEARNER", "the-instructor")
+    env = _kernel_env()
+    assert env["KUBELEARN_GRADING"] == "1" and "KUBELEARN_LEARNER" not in env
+    assert _kernel_env(" alice ")["KUBELEARN_LEARNER"] == "alice"
+    assert "KUBELEARN_LEARNER" not in _kernel_env("  ")
+
+
+def test_a_variant_is_graded_for_the_given_learner_and_no_progress_is_written(
+        tmp_path, learner_home, monkeypatch):
+    import random
+
+    from kubelearn.grading.variants import seed
+
+    (tmp_path / "variant_course.py").write_text(VARIANT_COURSE)
+    alices = random.Random(seed("alice", "92.1")).choice(["slow", "eager", "lazy"])
+    monkeypatch.setenv("KUBELEARN_LEARNER", "the-instructor")   # must not leak into the kernel
+    path = write(tmp_path, "alice.ipynb",
+                 "import variant_course\nfrom kubelearn.grading import check, register, "
+                 "set_learner\nregister(*variant_course.EXERCISES)",
+                 "set_learner('bob')   # a notebook cannot grade itself as someone else",
+                 "from kubelearn import Cluster\ncluster = Cluster()",
+                 f'cluster.kubectl("create configmap settings --from-literal=mode={alices}")',
+                 'check("92.1")')
+    graded = grade_notebook(path, chapter="92", exercise_modules=("variant_course",),
+                            learner="alice")
+    assert graded["status"] == "ok" and graded["learner_errors"] == []
+    assert (graded["total"], graded["max"]) == (1, 1)
+    as_default = grade_notebook(path, chapter="92", exercise_modules=("variant_course",))
+    assert (as_default["total"], as_default["max"]) == (0, 1)
+    assert as_default["exercises"]["92.1"]["items"][0]["expected"] == "fast"
+    assert list(learner_home.iterdir()) == []        # the grader's progress file is untouched

@@ -24,7 +24,8 @@ def test_nbtest_skips_missing_empty_and_checkpoint_only_folders(tmp_path, monkey
     (tmp_path / "ckpt" / ".ipynb_checkpoints").mkdir(parents=True)
     (tmp_path / "ckpt" / ".ipynb_checkpoints" / "a-checkpoint.ipynb").write_text("{}")
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(nbtest.subprocess, "call", lambda cmd: pytest.fail("pytest must not run"))
+    monkeypatch.setattr(nbtest.subprocess, "call",
+                        lambda cmd, env=None: pytest.fail("pytest must not run"))
     assert nbtest.main(["missing", "empty", "ckpt", "--", "--nbval"]) == 0
     out = capsys.readouterr().out
     assert out.count("no notebooks yet") == 3
@@ -34,15 +35,30 @@ def test_nbtest_runs_pytest_on_folders_with_notebooks_and_keeps_exit_code(tmp_pa
     (tmp_path / "chapters").mkdir()
     (tmp_path / "chapters" / "01.ipynb").write_text("{}")
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KUBELEARN_LEARNER", "someone")
     calls = []
-    monkeypatch.setattr(nbtest.subprocess, "call", lambda cmd: calls.append(cmd) or 5)
+    monkeypatch.setattr(nbtest.subprocess, "call",
+                        lambda cmd, env=None: calls.append((cmd, env)) or 5)
     assert nbtest.main(["chapters", "solutions", "--", "--nbval", "-p", "no:randomly"]) == 5
-    (cmd,) = calls
+    ((cmd, env),) = calls
     assert cmd[1:] == ["-m", "pytest", "--nbval-current-env", "--nbval", "-p", "no:randomly", "chapters"]
+    # the notebooks run as a new learner: a progress folder of their own, no learner id
+    assert "KUBELEARN_LEARNER" not in env
+    assert Path(env["KUBELEARN_HOME"]).name.startswith("kubelearn-home-")
 
 
 def test_nbtest_needs_separator(capsys):
     assert nbtest.main(["chapters"]) == 2
+
+
+def test_run_notebooks_kernels_run_as_a_new_learner(monkeypatch, tmp_path):
+    run_notebooks = load("run_notebooks")
+    monkeypatch.setenv("KUBELEARN_LEARNER", "someone")
+    monkeypatch.setenv("KUBELEARN_HOME", "/somewhere/else")
+    run_notebooks.as_new_learner(str(tmp_path))
+    import os
+    assert os.environ["KUBELEARN_HOME"] == str(tmp_path)
+    assert "KUBELEARN_LEARNER" not in os.environ
 
 
 def test_run_notebooks_normalise_is_deterministic():

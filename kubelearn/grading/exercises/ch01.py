@@ -47,6 +47,8 @@ spec:
     command: ["sleep", "3600"]
 """
 
+NOTEBOOK = "exercises/01-introduction.ipynb"
+
 EXERCISES: list[Exercise] = [
     Exercise(
         id="1.1", chapter="1", title="Mark the nodes that run your apps",

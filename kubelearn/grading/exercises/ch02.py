@@ -4,7 +4,8 @@ broken apps to diagnose.
 Each exercise judges the cluster's state (never the commands typed), on the
 ``Cluster.minikube()`` of the chapter: one node, ``minikube``, with 2 CPUs, of
 which the system pods request 750m. Every exercise has a Deployment of its
-own, so each can be graded on the notebook's final state: ``web`` (2.1),
+own, so each can be graded on the notebook's final state: ``web`` (2.1, or the
+learner's own name: 2.1 is a variant exercise),
 ``shop`` (2.2), ``second-app`` (2.3), ``greeter`` (2.4) and ``report`` (2.5).
 The setups of 2.2, 2.4 and 2.5 are applied manifests, so a learner can fix
 them with an edited manifest and ``kubectl apply``.
@@ -15,7 +16,10 @@ from kubelearn.api.quantity import parse_quantity
 from kubelearn.grading.checks import (all_of, answers_http, applied_field_equals, count,
                                       endpoints_ready, field_equals, field_in, field_satisfies,
                                       no_restarts, pod_running, pods_ready, rollout_complete)
+from kubelearn.grading.misconceptions import (image_pull_error, port_vs_target_port,
+                                              selector_matches_no_pod)
 from kubelearn.grading.model import Check, Exercise
+from kubelearn.grading.variants import variant_exercise
 
 REVISION = 'metadata.annotations["deployment.kubernetes.io/revision"]'
 IMAGE = "spec.template.spec.containers[0].image"
@@ -140,46 +144,70 @@ def _quarter_cpu(value) -> bool:
     return parse_quantity(value) == parse_quantity("250m")
 
 
-EXERCISES: list[Exercise] = [
-    Exercise(
+# 2.1 varies per learner (kubelearn.grading.variants): the Deployment's and Service's name,
+# the replica count and the Service's port. The defaults are the values the notebook's
+# task text documents; the names avoid every other object of the chapter.
+WEB_NAMES = ("web", "site", "front", "portal", "landing", "welcome")
+WEB_DEFAULTS = {"name": "web", "replicas": 2, "port": 80}
+
+
+def _draw_web(rng) -> dict:
+    return {"name": rng.choice(WEB_NAMES), "replicas": rng.choice((2, 3, 4)),
+            "port": rng.choice((80, 8000, 8081, 8888, 9090))}
+
+
+def _deploy_and_expose(p: dict) -> Exercise:
+    name, replicas, port = p["name"], p["replicas"], p["port"]
+    return Exercise(
         id="2.1", chapter="2", title="Deploy and expose, imperatively",
         task=("With imperative commands (`kubectl create deployment`, `kubectl expose`), "
-              "create a Deployment `web` running `kubelearn/hello:1` with 2 replicas. Expose "
-              "it outside the cluster with a "
-              "Service `web` of type `NodePort` or `LoadBalancer` that listens on port 80 and "
-              "sends traffic to port 8080 of the pods. Then call it from outside: "
-              '`c.minikube("service web --url")` prints its address, and '
+              f"create a Deployment `{name}` running `kubelearn/hello:1` with {replicas} "
+              "replicas. Expose it outside the cluster with a "
+              f"Service `{name}` of type `NodePort` or `LoadBalancer` that listens on port "
+              f"{port} and sends traffic to port 8080 of the pods. Then call it from outside: "
+              f'`c.minikube("service {name} --url")` prints its address, and '
               "`c.http_get(url)` sends a request."),
         checks=(
-            Check("image", "Deployment web runs kubelearn/hello:1", 1,
-                  field_equals("Deployment", "web", IMAGE, "kubelearn/hello:1"),
-                  tip="kubectl create deployment web --image=... --replicas=2"),
-            Check("replicas", "web has 2 replicas, all available", 1,
-                  rollout_complete("web", replicas=2),
-                  tip="let simulated time pass (c.advance(30)) so the pods start."),
-            Check("type", "Service web is a NodePort or LoadBalancer Service", 1,
-                  field_in("Service", "web", "spec.type", ("NodePort", "LoadBalancer")),
-                  tip="kubectl expose deployment web --type=NodePort ..."),
-            Check("ports", "Service web listens on port 80 and targets port 8080", 1,
-                  all_of(field_equals("Service", "web", "spec.ports[0].port", 80),
-                         field_equals("Service", "web", "spec.ports[0].targetPort", 8080)),
-                  tip="expose with --port=80 --target-port=8080."),
-            Check("endpoints", "Service web has the 2 web pods as endpoints", 1,
-                  endpoints_ready("web", 2),
-                  tip="the Service's selector must pick the Deployment's pods (app=web)."),
-            Check("answers", "the app answers through Service web from outside the cluster", 1,
-                  answers_http("web", "/", contains="Hello from kubelearn/hello")),
+            Check("image", f"Deployment {name} runs kubelearn/hello:1", 1,
+                  field_equals("Deployment", name, IMAGE, "kubelearn/hello:1"),
+                  tip=f"kubectl create deployment {name} --image=... --replicas={replicas}"),
+            Check("replicas", f"{name} has {replicas} replicas, all available", 1,
+                  rollout_complete(name, replicas=replicas),
+                  tip="let simulated time pass (c.advance(30)) so the pods start.",
+                  misconceptions=(image_pull_error(name),)),
+            Check("type", f"Service {name} is a NodePort or LoadBalancer Service", 1,
+                  field_in("Service", name, "spec.type", ("NodePort", "LoadBalancer")),
+                  tip=f"kubectl expose deployment {name} --type=NodePort ..."),
+            Check("ports", f"Service {name} listens on port {port} and targets port 8080", 1,
+                  all_of(field_equals("Service", name, "spec.ports[0].port", port),
+                         field_equals("Service", name, "spec.ports[0].targetPort", 8080)),
+                  tip=f"expose with --port={port} --target-port=8080.",
+                  misconceptions=(port_vs_target_port(name, 8080),)),
+            Check("endpoints", f"Service {name} has the {replicas} {name} pods as endpoints", 1,
+                  endpoints_ready(name, replicas),
+                  tip=f"the Service's selector must pick the Deployment's pods (app={name}).",
+                  misconceptions=(selector_matches_no_pod(name),)),
+            Check("answers", f"the app answers through Service {name} from outside the "
+                  "cluster", 1, answers_http(name, "/", contains="Hello from kubelearn/hello")),
         ),
         hints=("`kubectl create deployment` makes a Deployment from an image; `kubectl "
                "expose` makes a Service for it.",
                "`kubectl expose deployment NAME --type=NodePort --port=... --target-port=...`: "
                "`--port` is the Service's port, `--target-port` the container's.",
-               "kubectl create deployment web --image=kubelearn/hello:1 --replicas=2, then "
-               "kubectl expose deployment web --type=NodePort --port=80 --target-port=8080, "
-               "then c.advance(30)."),
-        solution=("create deployment web --image=kubelearn/hello:1 --replicas=2",
-                  "expose deployment web --type=NodePort --port=80 --target-port=8080"),
-    ),
+               f"kubectl create deployment {name} --image=kubelearn/hello:1 "
+               f"--replicas={replicas}, then kubectl expose deployment {name} --type=NodePort "
+               f"--port={port} --target-port=8080, then c.advance(30)."),
+        solution=(f"create deployment {name} --image=kubelearn/hello:1 --replicas={replicas}",
+                  f"expose deployment {name} --type=NodePort --port={port} --target-port=8080"),
+    )
+
+
+EXERCISE_2_1 = variant_exercise(_deploy_and_expose, WEB_DEFAULTS, _draw_web)
+
+NOTEBOOK = "exercises/02-kubernetes-in-action.ipynb"
+
+EXERCISES: list[Exercise] = [
+    EXERCISE_2_1,
     Exercise(
         id="2.2", chapter="2", title="Scale, update, and roll back to a revision",
         task=("The Deployment `shop` runs `kubelearn/hello:1` (its revision 1). Scale it to 3 "
@@ -192,7 +220,8 @@ EXERCISES: list[Exercise] = [
         checks=(
             Check("replicas", "shop has 3 replicas, all updated and available", 1,
                   rollout_complete("shop", replicas=3),
-                  tip="kubectl scale, then kubectl rollout status to wait for it."),
+                  tip="kubectl scale, then kubectl rollout status to wait for it.",
+                  misconceptions=(image_pull_error("shop"),)),
             Check("rolled-back", "shop runs kubelearn/hello:1 again, as revision 4", 2,
                   all_of(field_equals("Deployment", "shop", IMAGE, "kubelearn/hello:1"),
                          field_equals("Deployment", "shop", REVISION, "4")),
@@ -243,7 +272,8 @@ EXERCISES: list[Exercise] = [
                             field_equals("Deployment", "second-app", f"{LIVENESS}.port", 8080))),
             Check("replicas", "second-app has 3 replicas, all available", 1,
                   rollout_complete("second-app", replicas=3),
-                  tip="change replicas in the manifest, apply it again and let time pass."),
+                  tip="change replicas in the manifest, apply it again and let time pass.",
+                  misconceptions=(image_pull_error("second-app"),)),
             Check("applied", "the manifest you applied says 3 replicas", 1,
                   applied_field_equals("Deployment", "second-app", "spec.replicas", 3),
                   tip="change the manifest and kubectl apply it (not kubectl scale)."),

@@ -11,7 +11,8 @@ started with (``kubelearn.node.env.container_env``). Reading changes nothing.
 Every exercise has objects of its own, so each can be graded on the notebook's
 final state: Deployment ``story`` (3.1), ``story-a`` and ``story-b`` (3.2), PV
 ``exercise-pv``, claim ``exercise-claim`` (3.3), claim ``data`` and Deployment
-``notes`` (3.4), ConfigMap ``story-config``, Secret ``story-secret`` and Deployment
+``notes`` (3.4, or the learner's own names and size: 3.4 is a variant exercise),
+ConfigMap ``story-config``, Secret ``story-secret`` and Deployment
 ``story-env`` (3.5).
 
 The reference solutions are kubectl steps only. kubectl cannot send the story app
@@ -24,7 +25,9 @@ from __future__ import annotations
 from kubelearn.api.quantity import parse_quantity
 from kubelearn.api.selector import selector_from_label_selector
 from kubelearn.grading.checks import all_of, exists, field_equals, rollout_complete
+from kubelearn.grading.misconceptions import claim_class_mismatch, claim_pending
 from kubelearn.grading.model import Check, Exercise, Outcome
+from kubelearn.grading.variants import variant_exercise
 
 STORY_IMAGE = "kubelearn/story:1"
 STORY_FILE = "/app/story/text.txt"
@@ -716,6 +719,75 @@ def _is_claim(claim: str):
 
 STORE_LINE = "exec deploy/{name} -- sh -c 'echo \"{text}\" >> /app/story/text.txt'"
 
+# 3.4 varies per learner (kubelearn.grading.variants): the claim's name and size and the
+# Deployment's name. The defaults are the values the notebook's task text documents; the
+# names avoid every other object of the chapter.
+CLAIM_NAMES = ("data", "pages", "vault", "shelf", "notes-data")
+NOTES_NAMES = ("notes", "journal", "diary", "memo", "ledger")
+NOTES_DEFAULTS = {"claim": "data", "size": "2Gi", "app": "notes"}
+
+
+def _draw_notes(rng) -> dict:
+    return {"claim": rng.choice(CLAIM_NAMES), "size": rng.choice(("1Gi", "2Gi", "3Gi", "5Gi")),
+            "app": rng.choice(NOTES_NAMES)}
+
+
+def _provisioned_claim(p: dict) -> Exercise:
+    claim, size, app = p["claim"], p["size"], p["app"]
+    return Exercise(
+        id="3.4", chapter="3", title="A claim the cluster provisions",
+        task=(f"Create a PersistentVolumeClaim `{claim}` asking for {size} (`ReadWriteOnce`) of "
+              "the default StorageClass, `standard`, without naming a volume: minikube's "
+              f"provisioner makes one. Run a Deployment `{app}` (one replica of "
+              f"`kubelearn/story:1`) that mounts the claim at `/app/story`, store a line of "
+              "story through it, then delete its pod. The Deployment's new pod must still "
+              "read the line."),
+        checks=(
+            Check("claim", f"claim {claim} asks for {size} of class standard", 1,
+                  claim_request(claim, size, "standard"),
+                  tip=f"resources: {{requests: {{storage: {size}}}}}; storageClassName: "
+                      "standard (or none: the default class is filled in)."),
+            Check("provisioned", f"claim {claim} is Bound to a volume minikube's provisioner "
+                  "made", 1, all_of(claim_bound(claim), provisioned(claim)),
+                  tip="leave volumeName out: the provisioner k8s.io/minikube-hostpath makes "
+                      "a volume for the claim.",
+                  misconceptions=(claim_pending(claim),)),
+            Check("pod", f"a Running pod of {app} mounts claim {claim} at /app/story", 1,
+                  all_of(mounts(app, "/app/story", _is_claim(claim), f"the claim {claim}"),
+                         pod_uses_claim(claim, "/app/story")),
+                  tip="volumes: [{name: story-volume, persistentVolumeClaim: {claimName: "
+                      f"{claim}}}}}] in the pod template."),
+            Check("kept", f"the pod of {app} reads the story in /app/story/text.txt", 2,
+                  reads_text(app),
+                  tip="store a line through the app (or kubectl exec), then delete the pod."),
+            Check("replaced", f"the pod of {app} was deleted and replaced", 1,
+                  replaced(app), hidden=True),
+        ),
+        hints=("A claim without `volumeName` whose class has a provisioner gets a volume made "
+               "for it (dynamic provisioning); `kubectl get storageclass` shows the default.",
+               "The claim is only a few lines: `accessModes: [ReadWriteOnce]`, `resources: "
+               f"{{requests: {{storage: {size}}}}}`. The Deployment mounts it with a "
+               f"`persistentVolumeClaim: {{claimName: {claim}}}` volume at `/app/story`.",
+               f"Apply the claim and the Deployment, `kubectl rollout status deployment/{app}`, "
+               f"store a line (`kubectl exec deploy/{app} -- sh -c 'echo \"Kept on the "
+               f"volume\" >> /app/story/text.txt'`), `kubectl delete pod -l app={app}`, wait, "
+               f"and `kubectl exec deploy/{app} -- cat /app/story/text.txt`."),
+        solution=(("apply -f -", DATA.replace("name: data", f"name: {claim}")
+                   .replace("storage: 2Gi", f"storage: {size}")),
+                  ("apply -f -", story(app, DATA_CLAIM.replace("claimName: data",
+                                                              f"claimName: {claim}"))),
+                  f"rollout status deployment/{app}",
+                  STORE_LINE.format(name=app, text="Kept on the volume"),
+                  f"delete pod -l app={app}",
+                  f"rollout status deployment/{app}",
+                  f"exec deploy/{app} -- cat /app/story/text.txt"),
+    )
+
+
+EXERCISE_3_4 = variant_exercise(_provisioned_claim, NOTES_DEFAULTS, _draw_notes)
+
+NOTEBOOK = "exercises/03-data-and-volumes.ipynb"
+
 EXERCISES: list[Exercise] = [
     Exercise(
         id="3.1", chapter="3", title="Prove that an emptyDir survives a crash",
@@ -816,7 +888,9 @@ EXERCISES: list[Exercise] = [
             Check("bound", "exercise-claim is Bound to exercise-pv, and the volume to it", 2,
                   claim_bound("exercise-claim", "exercise-pv"),
                   tip="kubectl get pv,pvc shows both; kubectl describe pvc exercise-claim "
-                      "says why a claim waits."),
+                      "says why a claim waits.",
+                  misconceptions=(claim_class_mismatch("exercise-claim", "exercise-pv"),
+                                  claim_pending("exercise-claim"))),
             Check("pod", "a Running pod uses exercise-claim", 1, pod_uses_claim("exercise-claim"),
                   tip="volumes: [{name: data, persistentVolumeClaim: {claimName: "
                       "exercise-claim}}] plus a volumeMounts entry."),
@@ -839,50 +913,7 @@ EXERCISES: list[Exercise] = [
         solution=(("apply -f -", EXERCISE_PV), ("apply -f -", EXERCISE_CLAIM),
                   ("apply -f -", EXERCISE_POD), "get pv,pvc"),
     ),
-    Exercise(
-        id="3.4", chapter="3", title="A claim the cluster provisions",
-        task=("Create a PersistentVolumeClaim `data` asking for 2Gi (`ReadWriteOnce`) of the "
-              "default StorageClass, `standard`, without naming a volume: minikube's "
-              "provisioner makes one. Run a Deployment `notes` (one replica of "
-              "`kubelearn/story:1`) that mounts the claim at `/app/story`, store a line of "
-              "story through it, then delete its pod. The Deployment's new pod must still "
-              "read the line."),
-        checks=(
-            Check("claim", "claim data asks for 2Gi of class standard", 1,
-                  claim_request("data", "2Gi", "standard"),
-                  tip="resources: {requests: {storage: 2Gi}}; storageClassName: standard "
-                      "(or none: the default class is filled in)."),
-            Check("provisioned", "claim data is Bound to a volume minikube's provisioner "
-                  "made", 1, all_of(claim_bound("data"), provisioned("data")),
-                  tip="leave volumeName out: the provisioner k8s.io/minikube-hostpath makes "
-                      "a volume for the claim."),
-            Check("pod", "a Running pod of notes mounts claim data at /app/story", 1,
-                  all_of(mounts("notes", "/app/story", _is_claim("data"), "the claim data"),
-                         pod_uses_claim("data", "/app/story")),
-                  tip="volumes: [{name: story-volume, persistentVolumeClaim: {claimName: "
-                      "data}}] in the pod template."),
-            Check("kept", "the pod of notes reads the story in /app/story/text.txt", 2,
-                  reads_text("notes"),
-                  tip="store a line through the app (or kubectl exec), then delete the pod."),
-            Check("replaced", "the pod of notes was deleted and replaced", 1,
-                  replaced("notes"), hidden=True),
-        ),
-        hints=("A claim without `volumeName` whose class has a provisioner gets a volume made "
-               "for it (dynamic provisioning); `kubectl get storageclass` shows the default.",
-               "The claim is only a few lines: `accessModes: [ReadWriteOnce]`, `resources: "
-               "{requests: {storage: 2Gi}}`. The Deployment mounts it with a "
-               "`persistentVolumeClaim: {claimName: data}` volume at `/app/story`.",
-               "Apply the claim and the Deployment, `kubectl rollout status deployment/notes`, "
-               "store a line (`kubectl exec deploy/notes -- sh -c 'echo \"Kept on the "
-               "volume\" >> /app/story/text.txt'`), `kubectl delete pod -l app=notes`, wait, "
-               "and `kubectl exec deploy/notes -- cat /app/story/text.txt`."),
-        solution=(("apply -f -", DATA), ("apply -f -", story("notes", DATA_CLAIM)),
-                  "rollout status deployment/notes",
-                  STORE_LINE.format(name="notes", text="Kept on the volume"),
-                  "delete pod -l app=notes",
-                  "rollout status deployment/notes",
-                  "exec deploy/notes -- cat /app/story/text.txt"),
-    ),
+    EXERCISE_3_4,
     Exercise(
         id="3.5", chapter="3", title="Configuration from a ConfigMap and a Secret, changed",
         task=("Create a ConfigMap `story-config` with the key `folder` set to `story`, and a "

@@ -27,6 +27,9 @@ from __future__ import annotations
 
 from kubelearn.api.selector import selector_from_label_selector
 from kubelearn.grading.checks import all_of, endpoints_ready, field_equals, rollout_complete
+from kubelearn.grading.misconceptions import (image_pull_error, pods_started_before_service,
+                                              port_vs_target_port, selector_matches_no_pod,
+                                              wrong_namespace)
 from kubelearn.grading.model import Check, Exercise, Outcome
 from kubelearn.network.dns import is_address
 
@@ -586,12 +589,10 @@ def service_host_env(deployment: str, service: str):
                                      _container_name(obj)) or [])
             name = pod["metadata"]["name"]
             if variable not in env:
+                # Why, and what to do, is the misconception pods-started-before-service.
                 return Outcome(False, want, f"no {variable}",
-                               f"The container of pod {name} started before Service "
-                               f'"{service}" existed, so it has no {variable}: the kubelet sets '
-                               "these variables only when a container starts, for the Services "
-                               "that exist then. Start new pods: kubectl rollout restart "
-                               f"deployment {deployment}.")
+                               f"The container of pod {name} has no {variable}; the task asks "
+                               f"for {want}.")
             if env[variable] != ip:
                 return Outcome(False, want, f"{variable}={env[variable]}",
                                f"The container of pod {name} started with {variable}="
@@ -961,6 +962,8 @@ def logs_in_locally(deployment: str, port: int):
     return check
 
 
+NOTEBOOK = "exercises/04-networking.ipynb"
+
 EXERCISES: list[Exercise] = [
     Exercise(
         id="4.1", chapter="4", title="Two apps wired by DNS, across namespaces",
@@ -980,13 +983,17 @@ EXERCISES: list[Exercise] = [
                                          "kubelearn/auth-api:1", namespace=IDENTITY),
                             rollout_complete("auth", replicas=2, namespace=IDENTITY)),
                   tip="kubectl get deployment,service -n identity shows what runs there; the "
-                      "namespace goes in the manifest's metadata or in kubectl's -n identity."),
+                      "namespace goes in the manifest's metadata or in kubectl's -n identity.",
+                  misconceptions=(wrong_namespace("Deployment", "auth", IDENTITY,
+                                                  lambda d: d["spec"].get("replicas") == 2),)),
             Check("service", "Service auth in identity listens on port 80 and has the 2 auth "
                   "pods as endpoints", 1,
                   all_of(field_equals("Service", "auth", "spec.ports[0].port", 80,
                                       namespace=IDENTITY),
                          endpoints_ready("auth", 2, namespace=IDENTITY)),
-                  tip="kubectl expose deployment auth -n identity --port=80"),
+                  tip="kubectl expose deployment auth -n identity --port=80",
+                  misconceptions=(wrong_namespace("Service", "auth", IDENTITY),
+                                  selector_matches_no_pod("auth", IDENTITY))),
             Check("address", "users gets AUTH_ADDRESS, a DNS name that reaches identity/auth "
                   "from default", 2, dns_address("users", "AUTH_ADDRESS", "auth", IDENTITY),
                   tip="a Service's DNS name is SERVICE.NAMESPACE (or "
@@ -1034,15 +1041,18 @@ EXERCISES: list[Exercise] = [
                   all_of(field_equals("Service", "auth-service", "spec.ports[0].port", 80),
                          field_equals("Service", "auth-service", "spec.ports[0].targetPort", 80),
                          endpoints_ready("auth-service", 1)),
-                  tip="kubectl expose deployment auth-service --port=80"),
+                  tip="kubectl expose deployment auth-service --port=80",
+                  misconceptions=(selector_matches_no_pod("auth-service"),)),
             Check("env", "the running tasks containers started with AUTH_SERVICE_SERVICE_HOST "
                   "= the Service's cluster IP", 2, service_host_env("tasks", "auth-service"),
-                  tip="kubectl exec deploy/tasks -- env shows what a container started with."),
+                  tip="kubectl exec deploy/tasks -- env shows what a container started with.",
+                  misconceptions=(pods_started_before_service("tasks", "auth-service"),)),
             Check("answers", "GET /tasks on every tasks pod answers HTTP 200", 1,
                   verifies_tokens("tasks", 8000, "/tasks", "auth-service")),
             Check("rolled-out", "tasks kept its 2 replicas, all with the Service's variables", 1,
                   all_of(rollout_complete("tasks", replicas=2),
-                         service_host_env("tasks", "auth-service")), hidden=True),
+                         service_host_env("tasks", "auth-service")), hidden=True,
+                  misconceptions=(pods_started_before_service("tasks", "auth-service"),)),
         ),
         hints=("`kubectl exec deploy/tasks -- env | grep SERVICE` shows the Service variables a "
                "container has. Which Services existed when it started?",
@@ -1075,7 +1085,8 @@ EXERCISES: list[Exercise] = [
                   fixed_in_service("shop", "shop", {"app": "shop", "tier": "web"}),
                   tip="kubectl describe service shop shows its Selector."),
             Check("answers", "Service shop answers GET / from inside the cluster", 1,
-                  answers_inside("shop", "/")),
+                  answers_inside("shop", "/"),
+                  misconceptions=(port_vs_target_port("shop", 8080),)),
             Check("kept", "Service shop kept port 80 -> 8080 and selects the 2 shop pods", 1,
                   all_of(field_equals("Service", "shop", "spec.ports[0].port", 80),
                          field_equals("Service", "shop", "spec.ports[0].targetPort", 8080),
@@ -1108,9 +1119,11 @@ EXERCISES: list[Exercise] = [
                       "LoadBalancer): a NodePort Service gets no EXTERNAL-IP."),
             Check("ports", "Service hello listens on port 80 and targets port 8080", 1,
                   all_of(field_equals("Service", "hello", "spec.ports[0].port", 80),
-                         field_equals("Service", "hello", "spec.ports[0].targetPort", 8080))),
+                         field_equals("Service", "hello", "spec.ports[0].targetPort", 8080)),
+                  misconceptions=(port_vs_target_port("hello", 8080),)),
             Check("endpoints", "hello has 3 replicas, all endpoints of the Service", 1,
-                  all_of(rollout_complete("hello", replicas=3), endpoints_ready("hello", 3))),
+                  all_of(rollout_complete("hello", replicas=3), endpoints_ready("hello", 3)),
+                  misconceptions=(image_pull_error("hello"), selector_matches_no_pod("hello"))),
             Check("external-ip", "Service hello has an EXTERNAL-IP", 1, external_ip("hello")),
             Check("round-robin", "6 requests through the EXTERNAL-IP reach all 3 hello pods", 2,
                   round_robin("hello", "hello")),
