@@ -300,11 +300,14 @@ class Cluster:
         start_kubelet(self, name)
         self.run_now()
 
-    def diagram(self):
-        """A graphviz diagram of the control plane, the nodes and their pods."""
-        from kubelearn.viz.cluster_diagram import cluster_diagram
+    def diagram(self, view: str = "architecture", *, namespace: str | None = None, highlight=()):
+        """A graphviz diagram of the cluster: ``view`` is ``"architecture"`` (control
+        plane, nodes, pods), ``"workloads"``, ``"network"`` or ``"storage"``;
+        ``namespace`` limits what is drawn; ``highlight`` is object keys
+        (``"Pod/default/web"``, ``"Node/minikube"``) to mark in red."""
+        from kubelearn.viz.views import diagram
 
-        return cluster_diagram(self)
+        return diagram(self, view, namespace=namespace, highlight=highlight)
 
     def __repr__(self) -> str:
         nodes = self.store.count("Node")

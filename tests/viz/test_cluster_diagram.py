@@ -4,7 +4,7 @@ import re
 import pytest
 
 from kubelearn import Cluster
-from kubelearn.viz.cluster_diagram import (CONTROL_PLANE, FAILING_COLOUR, MAX_PODS_PER_NODE,
+from kubelearn.viz.cluster_diagram import (CONTROL_PLANE, FAILING_COLOUR, MAX_NODES, MAX_PODS_PER_NODE,
                                            cluster_diagram, pod_colour)
 
 POD = """
@@ -127,7 +127,67 @@ def test_a_crowded_node_summarises_the_rest(c):
     box = parsed["nodes"]["cluster_node_worker-2"]
     assert len([n for n in box if n.startswith("pod/")]) == MAX_PODS_PER_NODE
     assert box[-1] == "more/worker-2"
-    assert '"more/worker-2" [label="+ 3 more pods"' in source(c, namespace="default")
+    assert '"more/worker-2" [label="+ 3 more pods: 3 Running"' in source(c, namespace="default")
+
+
+def test_a_highlighted_pod_is_never_summarised_away(c):
+    for i in range(MAX_PODS_PER_NODE + 3):
+        c.apply(POD.format(name=f"p{i:02d}", extra="nodeName: worker-2"))
+    c.settle()
+    text = source(c, namespace="default", highlight=["Pod/default/p14"])
+    box = parse(text)["nodes"]["cluster_node_worker-2"]
+    pods = [n for n in box if n.startswith("pod/")]
+    assert len(pods) == MAX_PODS_PER_NODE and "pod/default/p14" in pods
+    assert '"pod/default/p14" [label="p14\\ndefault · 1/1 Running", color=red, fillcolor="#d4edda", penwidth=3]' \
+        in text
+
+
+def test_highlight_a_node_a_component_and_kube_proxy(c):
+    proxy = next(p for p in c.api.list("Pod", "kube-system")
+                 if p["metadata"]["name"].startswith("kube-proxy-") and p["spec"]["nodeName"] == "worker-1")
+    apiserver = "Pod/kube-system/kube-apiserver-control-plane"
+    text = source(c, highlight=["Node/worker-2", apiserver, f"Pod/kube-system/{proxy['metadata']['name']}",
+                                "Node/nowhere"])
+    assert 'graph [label="worker-2 · worker · Ready", color=red, fontsize=11, penwidth=3, style=rounded];' in text
+    assert '"kube-apiserver" [label="kube-apiserver", color=red, fillcolor="#cfe2ff", penwidth=3];' in text
+    assert '"kube-proxy/worker-1" [label="kube-proxy", color=red, fillcolor="#e7f1ff", penwidth=3, ' \
+        'shape=component];' in text
+    assert text.count("color=red") == 3
+    assert source(c, highlight=["Node/nowhere"]) == source(c)
+
+
+def test_a_pod_with_several_containers_is_a_box_of_containers(c):
+    c.apply("""
+apiVersion: v1
+kind: Pod
+metadata: {name: two}
+spec:
+  nodeName: worker-1
+  containers:
+  - {name: web, image: nginx}
+  - {name: broken, image: nginx:doesnotexist}
+""")
+    c.settle()
+    text = source(c)
+    parsed = parse(text)
+    assert box_of(parsed, "pod/default/two/web") == "cluster_pod_default_two"
+    assert parsed["labels"]["cluster_pod_default_two"] == "two\\ndefault · 1/2 ImagePullBackOff"
+    assert '"pod/default/two/web" [label="web\\nnginx · running", fillcolor="#d4edda"];' in text
+    assert '"pod/default/two/broken" [label="broken\\nnginx:doesnotexist · ImagePullBackOff", ' \
+        f'fillcolor="{FAILING_COLOUR}"];' in text
+    assert "pod/default/two" not in [n for ids in parsed["nodes"].values() for n in ids]
+
+
+def test_a_big_cluster_summarises_nodes_past_the_limit():
+    big = Cluster(workers=MAX_NODES + 2)
+    parsed = parse(source(big))
+    node_boxes = [b for b in parsed["nodes"] if b.startswith("cluster_node_")]
+    assert len(node_boxes) == MAX_NODES
+    assert "cluster_node_control-plane" in node_boxes        # holds the control plane: always drawn
+    text = source(big)
+    assert '"more-nodes" [label="+ 3 more nodes: 3 Ready"' in text
+    assert '"more-nodes" -> "kube-apiserver" [label="3 kubelets"' in text
+    assert repr(cluster_diagram(big)).startswith(f"Cluster kubernetes: {MAX_NODES + 3} nodes, ")
 
 
 def test_the_description_counts_nodes_and_pods(c):
