@@ -309,6 +309,14 @@ class Cluster:
 
         return diagram(self, view, namespace=namespace, highlight=highlight)
 
+    def dashboard(self, namespace: str | None = None, *, all_namespaces: bool = False):
+        """An ipywidgets dashboard of this cluster (``kubelearn.widgets.Dashboard``):
+        workloads, services, config and storage, nodes and events, with clock
+        controls and actions that run kubectl commands."""
+        from kubelearn.widgets.dashboard import Dashboard
+
+        return Dashboard(self, namespace, all_namespaces=all_namespaces)
+
     def __repr__(self) -> str:
         nodes = self.store.count("Node")
         pods = self.store.count("Pod")

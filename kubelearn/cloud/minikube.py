@@ -20,7 +20,8 @@ choice fixes which of minikube's behaviours apply, as in minikube's source:
   ``kubernetes-dashboard``, Deployments ``kubernetes-dashboard`` and
   ``dashboard-metrics-scraper``), waits for it, starts ``kubectl proxy`` on a
   127.0.0.1 port and prints the URL, which ``cluster.http_get`` can open. The
-  dashboard *widget* comes with the interactive-dashboard issue;
+  interactive dashboard in a notebook is ``cluster.dashboard()``
+  (``kubelearn.widgets.Dashboard``);
 * ``minikube addons enable csi-hostpath-driver`` installs the CSI host-path
   driver (``hostpath.csi.k8s.io``), ``addons enable dashboard`` the dashboard
   (``kubelearn.cloud.minikube_addons``).
@@ -391,7 +392,8 @@ def _tunnel(cluster, out: _Output, args: list[str]) -> int:
 # -- minikube dashboard -------------------------------------------------------------------
 def _dashboard(cluster, out: _Output, args: list[str]) -> int:
     """Enable the dashboard addon, wait for it, start ``kubectl proxy`` and print the URL.
-    (The ipywidgets dashboard comes with the interactive-dashboard issue.)"""
+    (The ipywidgets dashboard is ``cluster.dashboard()``; this prints only what minikube
+    prints, so notebook outputs stay those of a terminal.)"""
     from kubelearn.network.proxy import HostForward, kube_proxy
 
     flags, _ = _flags(out, "dashboard", args, {"--url": "bool", "--port": "str"})
