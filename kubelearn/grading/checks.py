@@ -97,9 +97,18 @@ def _quoted(value) -> str:
     return f'"{value}"' if isinstance(value, str) else show(value)
 
 
-def _probe(fn, description: str):
+def _probe(fn, description: str, about=()):
+    """``fn`` with its description and ``about``: the keys of the objects it reads
+    (``Service/default/web``), which a diagram highlights when the check fails."""
     fn.description = description
+    fn.about = tuple(about)
     return fn
+
+
+def _key(info: KindInfo, name: str, namespace: str) -> str:
+    """An object's diagram key: ``Kind/namespace/name``, or ``Kind/name`` when the kind
+    is cluster-scoped (``kubelearn.viz.common.key_of``)."""
+    return f"{info.kind}/{namespace}/{name}" if info.namespaced else f"{info.kind}/{name}"
 
 
 # -- existence ---------------------------------------------------------------------------------
@@ -116,7 +125,7 @@ def exists(kind: str, name: str, namespace: str = "default"):
                            f"{_not_found(cluster, info, name, namespace)}; "
                            "the task asks for it to exist.")
         return Outcome(True, want, "exists", f"{_ref(info, name, namespace)} exists.")
-    return _probe(check, f'{info.kind} "{name}" exists')
+    return _probe(check, f'{info.kind} "{name}" exists', (_key(info, name, namespace),))
 
 
 def absent(kind: str, name: str, namespace: str = "default"):
@@ -132,7 +141,7 @@ def absent(kind: str, name: str, namespace: str = "default"):
             return Outcome(True, "absent", "terminating", f"{ref} is being deleted.")
         return Outcome(False, "absent", "exists",
                        f"{ref} still exists; the task asks for it to be deleted.")
-    return _probe(check, f'{info.kind} "{name}" is deleted')
+    return _probe(check, f'{info.kind} "{name}" is deleted', (_key(info, name, namespace),))
 
 
 # -- fields ------------------------------------------------------------------------------------
@@ -191,7 +200,7 @@ def _field_check(kind: str, name: str, path: str, namespace: str, matches, want:
         if not matches(value):
             return Outcome(False, want, show(value), f"{ref} has {_has(path, value)}; {asks}")
         return Outcome(True, want, show(value), f"{ref} has {_has(path, value)}.")
-    return _probe(check, f'{info.kind} "{name}" {description}')
+    return _probe(check, f'{info.kind} "{name}" {description}', (_key(info, name, namespace),))
 
 
 def field_equals(kind: str, name: str, path: str, expected, namespace: str = "default"):
@@ -267,7 +276,8 @@ def applied_field_equals(kind: str, name: str, path: str, expected, namespace: s
                            f"{asks}")
         return Outcome(True, want, show(value),
                        f"The manifest last applied to {ref} has {path} = {_quoted(value)}.")
-    return _probe(check, f'the manifest applied to {info.kind} "{name}" has {path} = {want}')
+    return _probe(check, f'the manifest applied to {info.kind} "{name}" has {path} = {want}',
+                  (_key(info, name, namespace),))
 
 
 def label_equals(kind: str, name: str, key: str, value: str, namespace: str = "default"):
@@ -290,7 +300,8 @@ def label_equals(kind: str, name: str, key: str, value: str, namespace: str = "d
             return Outcome(False, want, f"{key}={labels[key]}",
                            f"{ref} has the label {key}={labels[key]}; the task asks for {want}.")
         return Outcome(True, want, want, f"{ref} has the label {want}.")
-    return _probe(check, f'{info.kind} "{name}" has the label {want}')
+    return _probe(check, f'{info.kind} "{name}" has the label {want}',
+                  (_key(info, name, namespace),))
 
 
 def label_absent(kind: str, name: str, key: str, namespace: str = "default"):
@@ -311,7 +322,8 @@ def label_absent(kind: str, name: str, key: str, namespace: str = "default"):
                            "without that label.")
         return Outcome(True, f'no label "{key}"', f'no label "{key}"',
                        f'{ref} has no label "{key}".')
-    return _probe(check, f'{info.kind} "{name}" has no label "{key}"')
+    return _probe(check, f'{info.kind} "{name}" has no label "{key}"',
+                  (_key(info, name, namespace),))
 
 
 def has_annotation(kind: str, name: str, key: str, namespace: str = "default"):
@@ -329,7 +341,8 @@ def has_annotation(kind: str, name: str, key: str, namespace: str = "default"):
             return Outcome(True, f"annotation {key}", "present", f"{ref} has the annotation {key}.")
         return Outcome(False, f"annotation {key}", "absent",
                        f"{ref} has no annotation {key}; the task expects it.")
-    return _probe(check, f'{info.kind} "{name}" has the annotation {key}')
+    return _probe(check, f'{info.kind} "{name}" has the annotation {key}',
+                  (_key(info, name, namespace),))
 
 
 def no_controller(kind: str, name: str, namespace: str = "default"):
@@ -350,7 +363,8 @@ def no_controller(kind: str, name: str, namespace: str = "default"):
                            f"{ref} is managed by {', '.join(owners)}; the task asks for an "
                            f"object that no controller owns.")
         return Outcome(True, "no owner", "no owner", f"{ref} has no controller.")
-    return _probe(check, f'{info.kind} "{name}" has no controller')
+    return _probe(check, f'{info.kind} "{name}" has no controller',
+                  (_key(info, name, namespace),))
 
 
 # -- sets of objects ---------------------------------------------------------------------------
@@ -450,7 +464,7 @@ def _pod_running_by_name(info: KindInfo, name: str, namespace: str):
             return Outcome(False, "Running", state,
                            f"{ref} is {state}; the task asks for it to be Running.")
         return Outcome(True, "Running", "Running", f"{ref} is Running.")
-    return _probe(check, f'Pod "{name}" is Running')
+    return _probe(check, f'Pod "{name}" is Running', (_key(info, name, namespace),))
 
 
 # -- workloads ---------------------------------------------------------------------------------
@@ -492,7 +506,8 @@ def rollout_complete(name: str, replicas: int | None = None, namespace: str = "d
                            "and available.")
         return Outcome(False, want, state, f"{ref} is still rolling out: {state}; {asks}")
     return _probe(check, f'Deployment "{name}" has rolled out' +
-                  (f" with {replicas} replicas" if replicas is not None else ""))
+                  (f" with {replicas} replicas" if replicas is not None else ""),
+                  (_key(info, name, namespace),))
 
 
 def _ready(pod: dict) -> bool:
@@ -587,7 +602,8 @@ def endpoints_ready(service: str, expected: int, namespace: str = "default"):
             return Outcome(False, str(expected), str(n),
                            f"{ref} has {found}{why}; the task asks for {expected}.")
         return Outcome(True, str(expected), str(n), f"{ref} has {found}.")
-    return _probe(check, f'Service "{service}" has {expected} ready endpoints')
+    return _probe(check, f'Service "{service}" has {expected} ready endpoints',
+                  (_key(svc_info, service, namespace),))
 
 
 def answers_http(service: str, path: str = "/", contains: str = "",
@@ -635,7 +651,8 @@ def answers_http(service: str, path: str = "/", contains: str = "",
             return Outcome(False, want, got, f"GET {url} answered {got}"
                            f"{f' {text!r}' if text else ''}; the task asks for {want}.")
         return Outcome(True, want, got, f"GET {url} answered {got} from {ref}.")
-    return _probe(check, f'Service "{service}" answers GET {path} from outside the cluster')
+    return _probe(check, f'Service "{service}" answers GET {path} from outside the cluster',
+                  (_key(svc_info, service, namespace),))
 
 
 # -- combining ---------------------------------------------------------------------------------
@@ -652,4 +669,5 @@ def all_of(*fns):
         return Outcome(not failed, "; ".join(o.expected for o in shown if o.expected),
                        "; ".join(o.actual for o in shown if o.actual),
                        " ".join(o.message for o in shown if o.message))
-    return _probe(check, "; ".join(getattr(f, "description", "a check") for f in fns))
+    about = tuple(dict.fromkeys(key for f in fns for key in getattr(f, "about", ())))
+    return _probe(check, "; ".join(getattr(f, "description", "a check") for f in fns), about)

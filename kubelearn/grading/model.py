@@ -32,7 +32,7 @@ checks have not run.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 from types import MappingProxyType
 from typing import Callable, Mapping
@@ -49,6 +49,7 @@ class Outcome:
     expected: str = ""
     actual: str = ""
     message: str = ""
+    objects: tuple[str, ...] = ()    # what it looked at: "Kind/namespace/name" (diagram keys)
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,9 @@ class Check:
         if not isinstance(outcome, Outcome):
             return Outcome(False, message="could not check: the checker gave back "
                                           f"{type(outcome).__name__}, not an Outcome")
+        about = tuple(getattr(self.fn, "about", ()))
+        if about and not outcome.objects:       # the objects a check builder names
+            outcome = replace(outcome, objects=about)
         return outcome
 
 
@@ -254,6 +258,7 @@ class ItemResult:
     actual: str = ""
     hidden: bool = False
     misconception: str = ""     # the id of the recognised wrong end state, if any
+    objects: tuple[str, ...] = ()   # the objects it is about ("Service/default/web")
 
     @classmethod
     def of(cls, exercise_id: str, check: Check, outcome: Outcome,
@@ -266,7 +271,8 @@ class ItemResult:
         return cls(f"{exercise_id}/{check.id}", check.description, bool(outcome.passed),
                    check.points if outcome.passed else 0, check.points, message,
                    str(outcome.expected), str(outcome.actual), check.hidden,
-                   misconception.id if misconception is not None else "")
+                   misconception.id if misconception is not None else "",
+                   tuple(outcome.objects))
 
     @property
     def name(self) -> str:
@@ -280,7 +286,7 @@ class ItemResult:
         return {"id": self.id, "description": self.description, "passed": self.passed,
                 "points": self.points, "max_points": self.max_points, "hidden": self.hidden,
                 "message": self.message, "expected": self.expected, "actual": self.actual,
-                "misconception": self.misconception}
+                "misconception": self.misconception, "objects": list(self.objects)}
 
     def __repr__(self) -> str:
         return "\n".join(self.lines())

@@ -173,7 +173,23 @@ def test_result_as_dict_is_json_shaped():
     assert d["items"] == [{"id": "2.1/p0", "description": "public 0", "passed": False, "points": 0,
                            "max_points": 1, "hidden": False, "expected": "3", "actual": "2",
                            "message": 'Deployment "web" has 2 replicas; the task asks for 3.',
-                           "misconception": ""}]
+                           "misconception": "", "objects": []}]
+
+
+def test_a_check_built_by_the_library_names_the_objects_it_is_about(make_cluster):
+    """What the exercise panel highlights in the diagram when the check fails."""
+    from kubelearn.grading.checks import all_of, endpoints_ready, exists, field_equals
+
+    check = Check("web", "web is there and exposed", 1, all_of(
+        field_equals("Deployment", "web", "spec.replicas", 3), endpoints_ready("web", 3),
+        exists("Node", "worker-9")))
+    [item] = Exercise("2.1", "t", checks=(check,)).run(make_cluster()).items
+    assert not item.passed
+    assert item.objects == ("Deployment/default/web", "Service/default/web", "Node/worker-9")
+    assert item.as_dict()["objects"] == list(item.objects)
+    own = Check("own", "an outcome that names its objects", 1,
+                lambda cluster: Outcome(False, objects=("Pod/default/a",)))
+    assert Exercise("2.2", "t", checks=(own,)).run(None).items[0].objects == ("Pod/default/a",)
 
 
 def test_an_empty_result_has_not_passed():

@@ -119,3 +119,15 @@ def test_draw_uses_view_and_highlight_when_the_diagram_takes_them():
     old = OldCluster()
     assert draw(old, "storage", ("PersistentVolumeClaim/default/data",)) == "plain"
     assert old.calls == [()]
+
+
+def test_a_real_check_marks_its_objects_in_the_diagram(minikube):
+    """Exercise 2.1: its failing checks name the Deployment (and Service) "web"; the
+    panel highlights them, and the workloads view draws the Deployment in red."""
+    p = ExercisePanel("2.1", cluster=minikube)
+    p.check_button.click()
+    assert "Deployment/default/web" in p.highlighted
+    minikube.kubectl("create deployment web --image=kubelearn/hello:1")
+    p.check_button.click()
+    assert "Deployment/default/web" in p.highlighted
+    assert 'color=red' in minikube.diagram(view="workloads", highlight=p.highlighted).source
