@@ -122,8 +122,11 @@ def lab_server(lab_root, tmp_path_factory):
     log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium for one test module. Playwright's sync API keeps an asyncio loop
+    running while it is open, so it must be closed before other modules' tests
+    (widgets that call ``asyncio.run``) run in the same worker."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
