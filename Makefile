@@ -20,11 +20,14 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab $(AS_ROOT) --ServerApp.root_dir="$(CURDIR)" \
 		--LabApp.default_url=/lab/tree/chapters
 
-# Unit tests, then notebooks: strict output comparison for chapters and
-# solutions, lax (errors only) for exercises. tools/nbtest.py skips a folder
-# only when it holds no notebook yet; any other pytest failure fails the target.
+# Unit tests, then every exercise validated (its solution earns full marks, its
+# start none, in the engine and in the notebooks; ~20 s), then notebooks: strict
+# output comparison for chapters and solutions, lax (errors only) for exercises.
+# tools/nbtest.py skips a folder only when it holds no notebook yet; any other
+# pytest failure fails the target.
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto
+	$(BIN)/kubelearn validate --jobs 2
 	$(BIN)/python tools/nbtest.py chapters solutions -- --nbval -p no:randomly
 	$(BIN)/python tools/nbtest.py exercises -- --nbval-lax
 

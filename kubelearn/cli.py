@@ -1,4 +1,5 @@
-"""The ``kubelearn`` command: open the course in JupyterLab, print versions.
+"""The ``kubelearn`` command: open the course in JupyterLab, print versions, and the
+instructor's ``grade`` and ``validate`` (``kubelearn.grading.commands``).
 
 ``kubelearn lab`` is ``make lab`` for someone who installed kubelearn with pip
 instead of cloning the repository. It opens JupyterLab on the course folder:
@@ -25,6 +26,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kubelearn._version import KUBERNETES_VERSION, __version__
+from kubelearn.grading.commands import add_parsers as add_grading_parsers
 
 COURSE_FOLDERS = ("chapters", "exercises", "solutions")
 COPY_DIR = "kubelearn-course"
@@ -138,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     lab.set_defaults(func=cmd_lab)
     version = sub.add_parser("version", help="print the kubelearn and Kubernetes versions")
     version.set_defaults(func=cmd_version)
+    add_grading_parsers(sub)
     return parser
 
 

@@ -108,3 +108,36 @@ def test_copy_course_skips_missing_folders(tmp_path):
     (source / "chapters" / "a.ipynb").write_text("{}")
     assert cli.copy_course(source, tmp_path / "dest") == 1
     assert all((tmp_path / "dest" / f).is_dir() for f in cli.COURSE_FOLDERS)
+
+
+# -- grade and validate: usage errors exit 2 with one line, never a traceback ------------------
+
+@pytest.mark.parametrize("argv", [["grade"], ["grade", "x", "--jobs", "0"], ["grade", "x", "--jobs", "two"],
+                                  ["grade", "x", "--timeout", "-1"], ["grade", "x", "--timeout", "nan"],
+                                  ["validate", "--jobs", "0"], ["grade", "x", "--frobnicate"]])
+def test_grading_flag_errors_exit_2(argv, capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(argv)
+    assert exc.value.code == 2
+    assert "usage: kubelearn" in capsys.readouterr().err
+
+
+def test_grade_folder_errors_exit_2(tmp_path, capsys):
+    assert cli.main(["grade", str(tmp_path / "nope")]) == 2
+    assert capsys.readouterr().err == f"kubelearn: {tmp_path / 'nope'} is not a folder\n"
+    assert cli.main(["grade", str(tmp_path), "--out", str(tmp_path / "g.csv")]) == 2
+    assert capsys.readouterr().err == f"kubelearn: no notebooks (*.ipynb) in {tmp_path}\n"
+    assert cli.main(["grade", str(tmp_path), "--out", str(tmp_path)]) == 2
+    assert "is a folder; give a file name such as grades.csv" in capsys.readouterr().err
+    (tmp_path / "a.ipynb").write_text("{}")
+    assert cli.main(["grade", str(tmp_path), "--chapter", "77"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kubelearn: chapter 77 has no exercises; chapters with exercises: 1, 2")
+    assert cli.main(["grade", str(tmp_path), "--exercises", "no_such_course_module"]) == 2
+    assert "cannot import exercise module 'no_such_course_module'" in capsys.readouterr().err
+    assert not (tmp_path / "grades.csv").exists()
+
+
+def test_validate_unknown_chapter_exits_2(capsys):
+    assert cli.main(["validate", "--chapter", "77"]) == 2
+    assert "Traceback" not in capsys.readouterr().err

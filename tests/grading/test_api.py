@@ -10,6 +10,7 @@ from kubelearn.contexts import kubeconfig
 from kubelearn.grading import check, grade, hint, prepare, progress, solve
 from kubelearn.grading.model import Exercise
 from kubelearn.grading.registry import REGISTRY
+from kubelearn.grading.validate import CHAPTER_CLUSTERS
 
 LABELLED = {"app": "web", "tier": "frontend"}
 
@@ -191,18 +192,6 @@ def test_same_steps_same_output(samples):
 # cluster does not (the "validate" rule of the instructor tooling).
 COURSE = REGISTRY.ids() or [pytest.param(
     None, marks=pytest.mark.skip(reason="kubelearn/grading/exercises/ defines no exercises yet"))]
-
-
-def minikube_with_tunnel() -> Cluster:
-    """Chapter 4's minikube once ``%minikube tunnel`` runs (exercise 4.4 asks for it, and
-    no kubectl step can start it)."""
-    c = Cluster.minikube()
-    c.minikube("tunnel")
-    return c
-
-
-# The cluster each chapter's notebook starts (chapters 2 to 4 work on minikube's single node).
-CHAPTER_CLUSTERS = {"2": Cluster.minikube, "3": Cluster.minikube, "4": minikube_with_tunnel}
 
 
 @pytest.mark.parametrize("exercise_id", COURSE)
