@@ -45,6 +45,8 @@ class Profile:
     control_plane_schedulable: bool
     addons: tuple[str, ...] = field(default=())
     context_namespace: str = ""   # minikube's context names "default"; kubeadm's names none
+    endpoint: str = ""            # the API server's URL, when it is not a node's address (EKS)
+    server_version: tuple = ()    # /version fields as (key, value) pairs, when not upstream's
 
     @property
     def control_plane_node(self) -> NodeProfile:
@@ -52,7 +54,7 @@ class Profile:
 
     @property
     def server_url(self) -> str:
-        return f"https://{self.control_plane_node.ip}:{self.api_port}"
+        return self.endpoint or f"https://{self.control_plane_node.ip}:{self.api_port}"
 
 
 def profile(flavour: str, workers: int = 2, name: str | None = None) -> Profile:

@@ -1,9 +1,11 @@
 """Cluster: wires the parts together; the public entry point.
 
 ``Cluster()`` is a kubeadm-style cluster (one control-plane node, two workers);
-``Cluster.minikube()`` is minikube's single node. Both boot the way a real
-cluster does — nodes register, namespaces and system workloads are created
-through the API server — and then run on simulated time only.
+``Cluster.minikube()`` is minikube's single node; ``Cluster.eks()`` is an Amazon
+EKS cluster, whose control plane AWS runs out of sight and whose worker nodes a
+node group adds (``kubelearn.cloud.eks``). They boot the way a real cluster
+does — nodes register, namespaces and system workloads are created through the
+API server — and then run on simulated time only.
 """
 from __future__ import annotations
 
@@ -113,7 +115,13 @@ class Cluster:
     """An in-memory Kubernetes cluster driven by simulated time."""
 
     def __init__(self, *, seed: int = 0, flavour: str = "kubeadm", workers: int = 2,
-                 name: str | None = None, boot: bool = True):
+                 name: str | None = None, boot: bool = True, clock: Clock | None = None,
+                 profile=None, register: bool = True):
+        """``clock`` shares a simulated clock with something else that lives in time (the
+        simulated AWS account of an EKS cluster), so both move together; ``profile``
+        (a ``bootstrap.Profile``) replaces the one ``flavour`` names; ``register=False``
+        adds no kubeconfig context (an EKS cluster gets one from ``aws eks
+        update-kubeconfig``)."""
         from kubelearn import bootstrap, contexts
         from kubelearn.controllers import default_controllers
         from kubelearn.node.registry import Registry
@@ -122,11 +130,12 @@ class Cluster:
         self.seed = seed
         self.flavour = flavour
         self.rng = Random(seed)
-        self.clock = Clock()
+        self.clock = clock if clock is not None else Clock()
         self.store = Store()
         self.api = APIServer(self.store, self.clock, self.rng)
         self.events = EventRecorder(self.api)
-        self.profile = bootstrap.profile(flavour, workers, name)
+        self.profile = profile if profile is not None else bootstrap.profile(flavour, workers,
+                                                                              name)
         self.name = self.profile.cluster_name
         self.ca_bundle = bootstrap.ca_bundle(self.rng)
         self.registry = Registry()      # the images kubelets can pull (registry.push adds one)
@@ -141,7 +150,8 @@ class Cluster:
         self.kubeconfig = contexts.kubeconfig()
         if boot:
             bootstrap.boot(self)
-        self.kubeconfig.register(self)
+        if register:
+            self.kubeconfig.register(self)
 
     def _new_minikube(cls, *, seed: int = 0) -> "Cluster":
         """A single-node cluster named ``minikube``, as ``minikube start`` makes."""
@@ -161,6 +171,29 @@ class Cluster:
     # ``Cluster.minikube()`` on the class builds a minikube cluster (``minikube start``);
     # ``c.minikube("ip")`` on a cluster runs a minikube command against it.
     minikube = class_or_instance(_new_minikube, _run_minikube)
+
+    @classmethod
+    def eks(cls, name: str = "my-cluster-name", *, region: str = "us-east-2",
+            version: str = "1.32", clock: Clock | None = None, register: bool = False,
+            seed: int = 0, account_id: str = "123456789012") -> "Cluster":
+        """The Kubernetes side of an Amazon EKS cluster: no node of its own (AWS runs the
+        control plane), CoreDNS waiting for worker nodes, the ``gp2`` StorageClass, EKS's
+        version strings. ``kubelearn.cloud.eks`` adds and removes worker nodes
+        (``add_node``, ``remove_node``), gives LoadBalancer Services an ELB hostname and
+        gates EFS mounts (``set_efs_gate``). ``clock`` is the simulated AWS account's, so
+        both move together; with ``register=False`` no kubeconfig context exists until
+        ``aws eks update-kubeconfig`` adds one (``kubelearn.cloud.eks.register_context``)."""
+        from kubelearn.cloud.eks import new_cluster
+
+        return new_cluster(cls, name, region=region, version=version, clock=clock,
+                           register=register, seed=seed, account_id=account_id)
+
+    def add_controller(self, controller) -> None:
+        """Run one more controller (a cloud's, e.g. EKS's load balancers) after the others:
+        it hears the events of the kinds it ``watches`` from now on."""
+        self.controllers.append(controller)
+        for kind in controller.watches:
+            self._routes.setdefault(kind, []).append(controller)
 
     # -- running ---------------------------------------------------------
     def _dispatch(self, event: WatchEvent) -> None:

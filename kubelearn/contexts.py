@@ -32,10 +32,18 @@ class KubeConfig:
         """Add (or replace) the context of ``cluster`` and make it current, as
         ``minikube start`` and ``aws eks update-kubeconfig`` do."""
         profile = cluster.profile
-        self._contexts[profile.context] = Context(profile.context, profile.cluster_name,
-                                                  profile.user, profile.context_namespace)
-        self._clusters[profile.context] = cluster
-        self.current = profile.context
+        self.add(cluster, profile.context, cluster_name=profile.cluster_name, user=profile.user,
+                 namespace=profile.context_namespace)
+
+    def add(self, cluster, name: str, *, cluster_name: str, user: str, namespace: str = "",
+            current: bool = True) -> Context:
+        """Add (or replace) the context ``name`` for ``cluster`` (its kubeconfig cluster
+        entry ``cluster_name``, its ``user``), the current one unless ``current=False``."""
+        context = self._contexts[name] = Context(name, cluster_name, user, namespace)
+        self._clusters[name] = cluster
+        if current:
+            self.current = name
+        return context
 
     def contexts(self) -> list[Context]:
         return sorted(self._contexts.values(), key=lambda c: c.name)

@@ -1,2 +1,3 @@
 """Cloud layers around a cluster: minikube's command line (``minikube``); the
-simulated AWS account arrives with the EKS chapter."""
+simulated AWS account of the EKS chapter (``aws``) and the Kubernetes side of an
+EKS cluster (``eks``)."""

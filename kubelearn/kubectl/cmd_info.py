@@ -61,9 +61,16 @@ def _version_info(git_version: str) -> dict:
             "platform": "linux/amd64"}
 
 
-def run_version(inv: Invocation) -> None:
+def _server_info(cluster) -> dict:
+    """The API server's /version: upstream's build, or the one the cluster's profile
+    names (an EKS build, ``v1.32.12-eks-f69f56f``)."""
     from kubelearn.bootstrap import KUBERNETES_VERSION
 
+    fields = getattr(getattr(cluster, "profile", None), "server_version", ())
+    return dict(fields) if fields else _version_info(KUBERNETES_VERSION)
+
+
+def run_version(inv: Invocation) -> None:
     output = inv.flags["output"]
     if output not in (None, "", "yaml", "json"):
         raise KubectlError("error: --output must be 'yaml' or 'json'")
@@ -74,7 +81,7 @@ def run_version(inv: Invocation) -> None:
         data = {"clientVersion": _version_info(CLIENT_VERSION),
                 "kustomizeVersion": KUSTOMIZE_VERSION}
         if not client_only:
-            data["serverVersion"] = _version_info(KUBERNETES_VERSION)
+            data["serverVersion"] = _server_info(inv.cluster)
         # kubectl Fprintln's the marshalled bytes: YAML already ends in a newline,
         # so -o yaml ends with a blank line
         inv.write(json.dumps(data, indent=2) + "\n" if output == "json" else to_yaml(data) + "\n")
@@ -82,7 +89,7 @@ def run_version(inv: Invocation) -> None:
     inv.print(f"Client Version: {CLIENT_VERSION}")
     inv.print(f"Kustomize Version: {KUSTOMIZE_VERSION}")
     if not client_only:
-        inv.print(f"Server Version: {KUBERNETES_VERSION}")
+        inv.print(f"Server Version: {_server_info(inv.cluster)['gitVersion']}")
 
 
 def run_cluster_info(inv: Invocation) -> None:

@@ -115,9 +115,18 @@ def request(cluster, method: str, url: str, data: str | bytes | dict | None = No
     if from_pod is not None:
         pod = cluster.api.store.get("Pod", from_pod[0], from_pod[1])
         client = ((pod or {}).get("status") or {}).get("podIP", "")
-        host = resolve(cluster, host, from_pod[0])
+        try:
+            host = resolve(cluster, host, from_pod[0])
+        except CouldNotResolveHost:
+            public = public_address(cluster, host, port)   # CoreDNS forwards it upstream
+            if public is None:
+                raise
+            host, port = public
     elif not is_address(host) and host != "localhost":
-        raise CouldNotResolveHost(f"Could not resolve host: {host}", host, port)
+        public = public_address(cluster, host, port)
+        if public is None:
+            raise CouldNotResolveHost(f"Could not resolve host: {host}", host, port)
+        host, port = public
     if scheme == "https":
         raise HTTPConnectionError("OpenSSL/3.0.13: error:0A00010B:SSL routines::wrong version "
                                   "number", host, port)
@@ -133,6 +142,16 @@ def request(cluster, method: str, url: str, data: str | bytes | dict | None = No
         raise _ERRORS[gone.reason](f"Failed to connect to {host} port {port}: {gone.reason}",
                                    host, port) from None
     return _serve(cluster, backend, method, path, url, user_agent, host, port, data)
+
+
+def public_address(cluster, host: str, port: int) -> tuple[str, int] | None:
+    """Where public DNS and the cloud send a connection to ``host:port``, for a name a
+    cloud published (an EKS LoadBalancer Service's ELB hostname): an address and port
+    kube-proxy knows (a node's IP and node port), or None for a name nobody published.
+    The cloud sets ``cluster.public_dns`` to a callable ``(host, port)`` that answers so,
+    or raises an ``HTTPConnectionError`` (a listener that does not exist)."""
+    resolver = cluster.__dict__.get("public_dns")
+    return resolver(host, port) if resolver is not None else None
 
 
 def _serve(cluster, backend, method: str, path: str, url: str, user_agent: str, host: str,

@@ -135,6 +135,13 @@ class CSIDriver:
     def delete_volume(self, storage: "ClusterStorage", handle: str) -> None:
         """The volume was deleted (reclaim policy Delete): its data goes."""
 
+    def publish(self, storage: "ClusterStorage", node: str, source: dict, *, pv: dict,
+                target: str) -> tuple[FileTree, str]:
+        """NodePublishVolume for the PersistentVolume ``pv`` (``source`` is its ``csi``) at
+        ``target``, the kubelet's mount point for the pod: by default ``volume``."""
+        return self.volume(storage, node, source.get("volumeHandle", ""),
+                           source.get("volumeAttributes") or {})
+
 
 class HostPathCSIDriver(CSIDriver):
     """``hostpath.csi.k8s.io`` (kubernetes-csi/csi-driver-host-path): each volume is a
@@ -158,10 +165,15 @@ class EFSCSIDriver(CSIDriver):
     """``efs.csi.aws.com``: an EFS file system is one tree, the same from every node.
 
     ``volumeHandle`` is ``fs-12345678``, ``fs-12345678:/sub/dir`` or
-    ``fs-12345678::fsap-...``. Hook for the EKS chapter: ``file_systems`` maps
-    file system ids to their trees; with ``auto_create`` (the default) a mount
-    of an unknown id creates it, and a simulated AWS account can set it False
-    and register the file systems it created (``create_file_system``)."""
+    ``fs-12345678::fsap-...`` (the driver's ``parseVolumeId``). Hooks for the EKS
+    chapter: ``file_systems`` maps file system ids to their trees; with
+    ``auto_create`` (the default) a mount of an unknown id creates it, and a
+    simulated AWS account can set it False and register the file systems it
+    created (``create_file_system``). A mount gate (``ClusterStorage.mount_gates``,
+    ``kubelearn.cloud.eks.set_efs_gate``) decides whether a node reaches the file
+    system: what it returns is the mount helper's output, and the mount fails with
+    the driver's ``Could not mount ... mount failed: exit status 32`` error; when it
+    returns None the file system exists and the mount succeeds."""
     name = EFS_CSI
     node_local = False
 
@@ -171,6 +183,28 @@ class EFSCSIDriver(CSIDriver):
 
     def create_file_system(self, fs_id: str) -> FileTree:
         return self.file_systems.setdefault(fs_id, FileTree())
+
+    def publish(self, storage, node, source, *, pv, target):
+        handle = source.get("volumeHandle", "")
+        attributes = source.get("volumeAttributes") or {}
+        fs_id, subpath, options = efs_mount_source(handle, attributes,
+                                                   bool(source.get("readOnly")),
+                                                   (pv.get("spec") or {}).get("mountOptions"))
+        gate = storage.mount_gates.get(self.name)
+        if gate is None:
+            return self.volume(storage, node, handle, attributes)
+        output = gate(node, handle)
+        if output is not None:
+            mount_source = f"{fs_id}:{subpath}"
+            raise VolumeError(
+                f'rpc error: code = Internal desc = Could not mount "{mount_source}" at '
+                f'"{target}": mount failed: exit status 32\nMounting command: mount\n'
+                f"Mounting arguments: -t efs -o {','.join(options)} {mount_source} {target}\n"
+                f"Output: {output}")
+        tree = self.create_file_system(fs_id)    # the gate knows it exists
+        path = normalize(subpath)
+        tree.make_dirs(path)
+        return tree, path
 
     def volume(self, storage, node, handle, attributes):
         fs_id, _, rest = handle.partition(":")
@@ -192,6 +226,37 @@ class EFSCSIDriver(CSIDriver):
         tree = self.file_systems.get(fs_id)
         if tree is not None and sub not in ("", "/"):
             _prune(tree, normalize(sub))
+
+
+def efs_mount_source(handle: str, attributes: dict, read_only: bool,
+                     mount_options=None) -> tuple[str, str, list[str]]:
+    """(file system id, path, mount options) of an EFS volume, as the driver's
+    NodePublishVolume builds them: ``tls`` unless ``encryptInTransit`` is false,
+    ``accesspoint=fsap-...`` for an access point, ``ro``, then the PV's
+    ``mountOptions``. A handle that is not ``fs-...`` fails as ``parseVolumeId`` does."""
+    if not handle.startswith("fs-"):
+        raise VolumeError(f"rpc error: code = InvalidArgument desc = volume ID '{handle}' is "
+                          "invalid: Expected a file system ID of the form 'fs-...'")
+    tokens = handle.split(":")
+    if len(tokens) > 3:
+        raise VolumeError(f"rpc error: code = InvalidArgument desc = volume ID '{handle}' is "
+                          "invalid: Expected at most three fields separated by ':'")
+    subpath = posixpath.normpath(tokens[1]) if len(tokens) >= 2 and tokens[1] else "/"
+    if subpath == "/" and attributes.get("path"):
+        subpath = posixpath.join("/", attributes["path"])
+    options: list[str] = []
+    if len(tokens) == 3 and tokens[2]:
+        options += [f"accesspoint={tokens[2]}", "tls"]
+    encrypt = str(attributes.get("encryptInTransit", "true")).lower() not in ("false", "0")
+    if encrypt and "tls" not in options:
+        options.append("tls")
+    if read_only:
+        options.append("ro")
+    for flag in mount_options or ():
+        flag = str(flag).lower()
+        if flag not in options:
+            options.append(flag)
+    return tokens[0], subpath, options
 
 
 class EBSCSIDriver(CSIDriver):
@@ -276,6 +341,9 @@ class ClusterStorage:
         self.pods: dict[str, PodVolumes | DeferredMounts] = {}
         self.nfs: dict[tuple[str, str], FileTree] = {}
         self.csi: dict[str, CSIDriver] = {}      # the CSI drivers installed, by name
+        # driver name -> gate(node, volume_handle): None when the node reaches the volume,
+        # else what the mount helper prints (a cloud's network decides: EKS's EFS)
+        self.mount_gates: dict[str, Callable[[str, str], str | None]] = {}
 
     def register_csi_driver(self, driver: str | CSIDriver) -> CSIDriver:
         """Install a CSI driver on every node (its node plugin registers with the kubelets):
@@ -380,7 +448,8 @@ class ClusterStorage:
             return PodVolume(SourcedTree(lambda: _projected(api, ref, sources)), read_only=True)
         if "persistentVolumeClaim" in volume:
             claim = volume["persistentVolumeClaim"] or {}
-            found = self._claim(api, namespace, claim.get("claimName", ""), node)
+            found = self._claim(api, namespace, claim.get("claimName", ""), node,
+                                meta.get("uid", ""))
             return PodVolume(found.tree, found.base, found.read_only or bool(claim.get("readOnly")))
         if "csi" in volume:
             return self._inline_csi(name, volume["csi"] or {}, node, state)
@@ -430,7 +499,7 @@ class ClusterStorage:
                     raise setup_failed(volume, f"{what}: {item.get('key')}")
         return SourcedTree(build)
 
-    def _claim(self, api, namespace: str, claim: str, node: str) -> PodVolume:
+    def _claim(self, api, namespace: str, claim: str, node: str, pod_uid: str = "") -> PodVolume:
         prefix = f"error processing PVC {namespace}/{claim}: "
         pvc = api.store.get("PersistentVolumeClaim", namespace, claim)
         if pvc is None:
@@ -451,10 +520,11 @@ class ClusterStorage:
                                         f'persistentvolumes "{pv_name}" not found')
         if not volume_attached(api, node, pv):
             raise _Unattached(pv_name)
-        return self.persistent_volume(pv, node)
+        return self.persistent_volume(pv, node, pod_uid)
 
-    def persistent_volume(self, pv: dict, node: str) -> PodVolume:
-        """Where a PersistentVolume's data is, seen from ``node``."""
+    def persistent_volume(self, pv: dict, node: str, pod_uid: str = "") -> PodVolume:
+        """Where a PersistentVolume's data is, seen from ``node`` (for the pod ``pod_uid``,
+        whose mount point a CSI driver's error names)."""
         name = pv["metadata"]["name"]
         spec = pv.get("spec") or {}
         if spec.get("hostPath") is not None:
@@ -474,9 +544,9 @@ class ClusterStorage:
                                   "kubernetes.io/csi: attacher.MountDevice failed to create "
                                   "newCsiDriverClient: "
                                   + driver_not_registered(source.get("driver", "")))
+            target = f"/var/lib/kubelet/pods/{pod_uid}/volumes/kubernetes.io~csi/{name}/mount"
             try:
-                tree, path = driver.volume(self, node, source.get("volumeHandle", ""),
-                                           source.get("volumeAttributes") or {})
+                tree, path = driver.publish(self, node, source, pv=pv, target=target)
             except VolumeError as err:
                 raise setup_failed(name, err.event) from None
             return PodVolume(tree, path, bool(source.get("readOnly")))
