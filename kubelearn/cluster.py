@@ -139,6 +139,9 @@ class Cluster:
         self.name = self.profile.cluster_name
         self.ca_bundle = bootstrap.ca_bundle(self.rng)
         self.registry = Registry()      # the images kubelets can pull (registry.push adds one)
+        # a cloud's public DNS for names it publishes (EKS: ELB hostnames), or None:
+        # (host, port) -> (address, port) kube-proxy knows (network.http.public_address)
+        self.public_dns = None
         self.storage = ClusterStorage()  # the bytes behind volumes: node disks, emptyDirs, CSI
         self.stopped_nodes: dict[str, float] = {}   # node -> when it stopped (stop_node)
         self.controllers = default_controllers(self)

@@ -138,7 +138,7 @@ def new_cluster(cls, name: str, *, region: str, version: str, clock, register: b
     from kubelearn.cloud.eks_elb import ELBController, elb_address
 
     cluster.add_controller(ELBController(cluster))
-    cluster.__dict__["public_dns"] = lambda host, port: elb_address(cluster, host, port)
+    cluster.public_dns = lambda host, port: elb_address(cluster, host, port)
     if register:
         register_context(cluster, arn, user=arn)
     return cluster

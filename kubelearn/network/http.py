@@ -150,7 +150,7 @@ def public_address(cluster, host: str, port: int) -> tuple[str, int] | None:
     kube-proxy knows (a node's IP and node port), or None for a name nobody published.
     The cloud sets ``cluster.public_dns`` to a callable ``(host, port)`` that answers so,
     or raises an ``HTTPConnectionError`` (a listener that does not exist)."""
-    resolver = cluster.__dict__.get("public_dns")
+    resolver = getattr(cluster, "public_dns", None)
     return resolver(host, port) if resolver is not None else None
 
 
