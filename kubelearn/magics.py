@@ -1,5 +1,6 @@
 """Notebook magics: ``%kubectl ...`` and ``%%kubectl ...`` (cell body on stdin),
-and ``%minikube ...`` (``%minikube service web --url``).
+``%minikube ...`` (``%minikube service web --url``) and ``%aws ...``
+(``%aws eks describe-cluster --name X``, in the kernel's simulated AWS account).
 
 They talk to the cluster of the current context (``kubectl config
 use-context`` switches it), print stdout and stderr where a terminal would,
@@ -60,6 +61,17 @@ def minikube_magic(line: str) -> None:
     _write(last_result)     # minikube mixes its streams: each piece where a terminal shows it
 
 
+def aws_magic(line: str) -> None:
+    """``%aws ARGS``: an aws command line in this kernel's simulated AWS account
+    (``kubelearn.cloud.aws``; started with region us-east-2 if none is running)."""
+    global last_result
+    from kubelearn.cloud.aws import aws
+
+    last_result = aws(line)
+    _write(last_result)
+
+
 def register(ipython) -> None:
     ipython.register_magic_function(kubectl_magic, magic_kind="line_cell", magic_name="kubectl")
     ipython.register_magic_function(minikube_magic, magic_kind="line", magic_name="minikube")
+    ipython.register_magic_function(aws_magic, magic_kind="line", magic_name="aws")
