@@ -8,6 +8,7 @@ and keep the last result in ``kubelearn.magics.last_result``.
 """
 from __future__ import annotations
 
+import shlex
 import sys
 
 from kubelearn.contexts import kubeconfig
@@ -59,6 +60,18 @@ def minikube_magic(line: str) -> None:
     else:
         last_result = cluster.minikube(line)
     _write(last_result)     # minikube mixes its streams: each piece where a terminal shows it
+    if cluster is not None and _opens_dashboard(line, last_result):
+        from IPython.display import display
+
+        display(cluster.dashboard())    # the notebook is the browser minikube would open
+
+
+def _opens_dashboard(line: str, result) -> bool:
+    """``minikube dashboard`` (without ``--url``) opens the dashboard in a browser; in a
+    notebook kubelearn shows its dashboard widget there instead."""
+    words = shlex.split(line)
+    return (result.exit_code == 0 and words[:1] == ["dashboard"]
+            and not any(w == "--url" or w.startswith("--url=") for w in words[1:]))
 
 
 def aws_magic(line: str) -> None:

@@ -132,3 +132,19 @@ def test_registered_magics_run(shell, cluster, capsys):
     shell.run_cell_magic("kubectl", "apply -f -", CONFIG_MAP)
     assert capsys.readouterr().out == "configmap/app-config created\n"
     assert magics.last_result.exit_code == 0
+
+
+def test_minikube_dashboard_shows_the_dashboard_widget_where_a_browser_would_open(monkeypatch,
+                                                                                 capsys):
+    """minikube opens its dashboard in a browser; in a notebook the widget is shown."""
+    from kubelearn.widgets import Dashboard
+
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    minikube = Cluster.minikube()
+    magics.minikube_magic("dashboard")
+    assert "Opening http://127.0.0.1:" in capsys.readouterr().out
+    assert len(shown) == 1 and isinstance(shown[0], Dashboard)
+    assert shown[0].cluster is minikube
+    magics.minikube_magic("dashboard --url")
+    assert len(shown) == 1                               # --url only prints the address
