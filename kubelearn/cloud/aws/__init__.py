@@ -6,6 +6,8 @@ clients carrying the course's hooks:
 * ``checks`` — the refusals AWS makes and moto does not (before the call);
 * ``lifecycle`` — EKS statuses in simulated time, waiters that move it (after
   the call); ``network`` — can a subnet reach the control plane;
+* ``addons`` — EKS add-ons (moto has none), answered before the call from records
+  of their own; an ACTIVE ``aws-efs-csi-driver`` installs ``efs.csi.aws.com``;
 * ``cleanup`` — deleting the VPC stack while its VPC is in use: DELETE_FAILED;
 * ``timestamps`` — moto's wall-clock dates moved onto the simulated clock;
 * ``bridge`` — the kubelearn cluster and worker nodes behind EKS clusters and

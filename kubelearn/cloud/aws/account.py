@@ -65,6 +65,9 @@ class SimulatedAWS:
         from kubelearn.cloud.aws.bridge import Bridge
 
         self.bridge = Bridge(self)
+        from kubelearn.cloud.aws.addons import Addons
+
+        self.addons = Addons(self)
         from kubelearn.cloud.aws.timestamps import Timestamps
 
         self.timestamps = Timestamps(self)
@@ -112,6 +115,9 @@ class SimulatedAWS:
         from kubelearn.cloud.aws.bridge import Bridge
 
         self.bridge = Bridge(self)
+        from kubelearn.cloud.aws.addons import Addons
+
+        self.addons = Addons(self)
         from kubelearn.cloud.aws.timestamps import Timestamps
 
         self.timestamps = Timestamps(self)
@@ -152,6 +158,7 @@ class SimulatedAWS:
             self.lifecycle.register(found)
             self.timestamps.register(found)
             self.bridge.register(found)
+            self.addons.register(found)
             if name == "cloudformation":
                 self.cleanup.register(found)
         return found

@@ -2,7 +2,6 @@
 security group lets NFS in from the VPC."""
 from __future__ import annotations
 
-from kubelearn.cloud.eks_efs import install_efs_csi_driver
 from tests.cloud.aws.conftest import active_cluster
 
 EFS = """
@@ -51,7 +50,8 @@ def test_two_pods_on_two_nodes_share_efs_after_the_nfs_rule(aws, net):
     for subnet in net.private:
         efs.create_mount_target(FileSystemId=fs, SubnetId=subnet, SecurityGroups=[group])
     cluster = aws.cluster("e2e")
-    install_efs_csi_driver(cluster)      # the aws-efs-csi-driver add-on (moto has no add-ons)
+    eks.create_addon(clusterName="e2e", addonName="aws-efs-csi-driver")
+    eks.get_waiter("addon_active").wait(clusterName="e2e", addonName="aws-efs-csi-driver")
     cluster.apply(EFS.replace("HANDLE", fs))
     nodes = [n["name"] for n in aws.bridge.nodes[("us-east-2", "e2e", "ng")]]
     for name, node in zip(("app1", "app2"), nodes):
