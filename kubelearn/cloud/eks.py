@@ -110,6 +110,12 @@ def _hex(*parts: str, length: int = 32) -> str:
     return hashlib.sha256("/".join(parts).encode()).hexdigest()[:length]
 
 
+def cluster_endpoint(account_id: str, region: str, name: str) -> str:
+    """The API server endpoint of EKS cluster ``name``: ``https://<32 hex>.gr7.<region>.eks.
+    amazonaws.com`` (the AWS side's ``describe_cluster`` answers the same)."""
+    return f"https://{_hex(account_id, region, name).upper()}.gr7.{region}.eks.amazonaws.com"
+
+
 def new_cluster(cls, name: str, *, region: str, version: str, clock, register: bool,
                 seed: int = 0, account_id: str = DEFAULT_ACCOUNT):
     """``Cluster.eks()``: the cluster, booted as EKS leaves it (no time passes)."""
@@ -120,7 +126,7 @@ def new_cluster(cls, name: str, *, region: str, version: str, clock, register: b
                          f"not {version!r}")
     info = VERSIONS[version]
     arn = f"arn:aws:eks:{region}:{account_id}:cluster/{name}"
-    endpoint = f"https://{_hex(account_id, region, name).upper()}.gr7.{region}.eks.amazonaws.com"
+    endpoint = cluster_endpoint(account_id, region, name)
     digits = int(_hex(arn, "eni", length=8), 16)
     ips = (f"192.168.{digits % 64}.{(digits >> 8) % 250 + 4}",
            f"192.168.{64 + (digits >> 16) % 64}.{(digits >> 24) % 250 + 4}")

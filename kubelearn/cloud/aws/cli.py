@@ -152,7 +152,8 @@ def _dispatch(aws, opts: dict, args: list[str]) -> str:
                      + " | ".join(sorted(operations)))
     op = operations[operation]
     model = client.meta.service_model.operation_model(op)
-    kwargs = parse_params(model.input_shape, params)
+    kwargs = parse_params(model.input_shape, params,
+                          RENAMES.get(f"{service}.{operation}", {}))
     response = getattr(client, xform_name(op))(**kwargs)
     return _print(response, opts, output, op)
 
@@ -175,9 +176,20 @@ def _print(response, opts: dict, output: str, title: str) -> str:
 
 
 # -- parameters ----------------------------------------------------------------------
-def parse_params(shape, args: list[str]) -> dict:
+# options the CLI renames (awscli.customizations.argrename), per "service.operation":
+# API member -> option name; ``--version`` is the CLI's own global option
+RENAMES = {
+    "eks.create-cluster": {"version": "--kubernetes-version"},
+    "eks.update-cluster-version": {"version": "--kubernetes-version"},
+    "eks.create-nodegroup": {"version": "--kubernetes-version"},
+    "eks.update-nodegroup-version": {"version": "--kubernetes-version"},
+}
+
+
+def parse_params(shape, args: list[str], renames: dict | None = None) -> dict:
     members = dict(shape.members) if shape is not None else {}
-    by_option = {"--" + xform_name(name, "-"): name for name in members}
+    renames = renames or {}
+    by_option = {renames.get(name, "--" + xform_name(name, "-")): name for name in members}
     values: dict[str, list[str]] = {}
     negated: set[str] = set()
     unknown: list[str] = []
@@ -216,7 +228,7 @@ def parse_params(shape, args: list[str]) -> dict:
     params = {}
     for name, raw in values.items():
         member = members[name]
-        option = "--" + xform_name(name, "-")
+        option = renames.get(name, "--" + xform_name(name, "-"))
         if member.type_name == "boolean":
             if raw:
                 raise _Usage(f"argument {option}: ignored explicit argument '{raw[0]}'")

@@ -33,6 +33,9 @@ NODE_CREATION_FAILURE = "Instances failed to join the kubernetes cluster"
 WAITER_DELAY = 30            # botocore's EKS waiters poll every 30 s
 WAITER_MAX_ATTEMPTS = 80
 IN_PROGRESS = ("CREATING", "UPDATING", "DELETING")
+# EKS's default AMI for managed node groups since 1.30 (moto says AL2_x86_64); the nodes
+# the bridge adds run Amazon Linux 2023 (``cloud.eks_nodes``)
+DEFAULT_AMI_TYPE = "AL2023_x86_64_STANDARD"
 
 
 def stash_params(params, context, **_):
@@ -150,7 +153,9 @@ class Lifecycle:
                 "scaling": dict(ng.get("scalingConfig", {})),
                 "instanceTypes": list(params.get("instanceTypes") or ["t3.medium"]),
                 "labels": dict(params.get("labels") or {}),
-                "taints": [dict(t) for t in params.get("taints") or []]}
+                "taints": [dict(t) for t in params.get("taints") or []],
+                "amiType": params.get("amiType") or DEFAULT_AMI_TYPE,
+                "remoteAccess": bool(params.get("remoteAccess"))}
             self.aws.clock.call_later(NODEGROUP_CREATE_SECONDS,
                                       lambda: self._nodegroup_done(key),
                                       label=f"eks nodegroup {key[2]} creating")
@@ -178,10 +183,13 @@ class Lifecycle:
                                     deleting=op == "DeleteNodegroup")
 
     def _rewrite_cluster(self, region: str, cluster: dict, deleting: bool = False) -> None:
+        from kubelearn.cloud.eks import cluster_endpoint
+
         name = cluster["name"]
         record = self.clusters.get((region, name))
         digest = hashlib.sha256(cluster["arn"].encode()).hexdigest().upper()
-        cluster["endpoint"] = f"https://{digest[:32]}.gr7.{region}.eks.amazonaws.com"
+        account = cluster["arn"].split(":")[4]
+        cluster["endpoint"] = cluster_endpoint(account, region, name)    # as kubectl sees it
         cluster["identity"] = {"oidc": {"issuer":
                                         f"https://oidc.eks.{region}.amazonaws.com/id/{digest[:32]}"}}
         if deleting:
@@ -208,7 +216,11 @@ class Lifecycle:
         ng["createdAt"] = ng["modifiedAt"] = timestamp(record["created"])
         ng["scalingConfig"] = dict(record["scaling"])
         ng["health"] = {"issues": [dict(i) for i in record["issues"]]}
-        ng.pop("remoteAccess", None)     # moto invents an SSH key nobody asked for
+        ng["amiType"] = record.get("amiType", DEFAULT_AMI_TYPE)
+        if not record.get("remoteAccess"):
+            # moto invents an SSH key and its security group nobody asked for
+            ng.pop("remoteAccess", None)
+            ng.get("resources", {}).pop("remoteAccessSecurityGroup", None)
 
     # -- waiters ----------------------------------------------------------------
     def _waiter_poll(self, model, context, **_):

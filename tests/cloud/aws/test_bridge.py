@@ -103,3 +103,14 @@ def test_efs_gate_asks_the_account(aws, net):
     ec2.authorize_security_group_ingress(GroupId=group, IpProtocol="tcp", FromPort=2049,
                                          ToPort=2049, CidrIp="192.168.0.0/16")
     assert gate(in_a) is None
+
+
+def test_describe_cluster_and_kubectl_show_one_endpoint(aws, net):
+    """The endpoint in describe-cluster (and so in the kubeconfig) is the one kubectl's
+    cluster-info shows."""
+    from tests.cloud.aws.conftest import active_cluster
+
+    described = active_cluster(aws, net, "br-endpoint")["endpoint"]
+    shown = aws.cluster("br-endpoint").kubectl("cluster-info").stdout
+    assert f"Kubernetes control plane is running at {described}\n" in shown
+    assert described.endswith(".gr7.us-east-2.eks.amazonaws.com")

@@ -175,3 +175,13 @@ def test_aws_magic_writes_like_a_terminal(aws, capsys):
     assert out == "123456789012\n"
     assert err.startswith("\nAn error occurred (ResourceNotFoundException)")
     assert magics.last_result.exit_code == 254
+
+
+def test_eks_version_is_kubernetes_version_on_the_command_line(aws, net):
+    """The CLI renames EKS's ``version`` to ``--kubernetes-version`` (``--version`` is its
+    own global option), as awscli's argrename does."""
+    subnets = ",".join(net.subnets)
+    created = aws.cli(f"eks create-cluster --name cli-k8s-version --kubernetes-version 1.32 "
+                      f"--role-arn {net.cluster_role} --resources-vpc-config "
+                      f"subnetIds={subnets} --query cluster.version --output text")
+    assert (created.exit_code, created.stdout) == (0, "1.32\n")

@@ -97,3 +97,21 @@ def test_settle_and_timestamps_on_the_simulated_clock(aws, net):
     eks.delete_cluster(name="lc-s")
     with pytest.raises(eks.exceptions.ResourceNotFoundException):
         eks.describe_cluster(name="lc-s")
+
+
+def test_nodegroup_shows_eks_defaults_not_motos(aws, net, cluster):
+    """AL2023 is EKS's default AMI type (the nodes run Amazon Linux 2023), and a node group
+    made without remote access has neither an SSH key nor a remote-access security group."""
+    eks = aws.client("eks")
+    eks.create_nodegroup(clusterName="lc-cluster", nodegroupName="lc-defaults",
+                         nodeRole=net.node_role, subnets=net.private)
+    ng = eks.describe_nodegroup(clusterName="lc-cluster",
+                                nodegroupName="lc-defaults")["nodegroup"]
+    assert ng["amiType"] == "AL2023_x86_64_STANDARD"
+    assert "remoteAccess" not in ng
+    assert "remoteAccessSecurityGroup" not in ng["resources"]
+    assert ng["resources"]["autoScalingGroups"]
+    eks.create_nodegroup(clusterName="lc-cluster", nodegroupName="lc-al2", amiType="AL2_x86_64",
+                         nodeRole=net.node_role, subnets=net.private)
+    assert eks.describe_nodegroup(clusterName="lc-cluster", nodegroupName="lc-al2")[
+        "nodegroup"]["amiType"] == "AL2_x86_64"
