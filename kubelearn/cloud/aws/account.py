@@ -221,6 +221,18 @@ class SimulatedAWS:
 
         return run(self, command)
 
+    def console(self):
+        """The AWS console widget over this account (``kubelearn.widgets.aws_console``)."""
+        from kubelearn.widgets.aws_console import AWSConsole
+
+        return AWSConsole(self)
+
+    def diagram(self, region: str | None = None):
+        """The AWS side as a diagram: VPC, subnets per AZ, EKS, nodes, EFS, security groups."""
+        from kubelearn.viz.aws import aws_diagram
+
+        return aws_diagram(self, region)
+
     def __call__(self, command: str):
         return self.cli(command)
 
