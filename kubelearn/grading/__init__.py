@@ -31,7 +31,8 @@ from kubelearn.grading import registry as _registry
 from kubelearn.grading import store as _store
 from kubelearn.grading import variants as _variants
 from kubelearn.grading.feedback import (RECORD, SOLVED_WITH_HELP, Hint, Notice, Progress,
-                                        ProgressRow, Task, Transcript, run_steps)
+                                        ProgressRow, Task, Transcript, run_steps,
+                                        run_steps_on)
 from kubelearn.grading.model import (Check, CheckResult, Exercise, ItemResult, Misconception,
                                      Outcome, Step, number, one_line)
 from kubelearn.grading.registry import register
@@ -146,8 +147,8 @@ def solve(exercise_id: str, cluster=None) -> Transcript:
     cluster = _cluster(cluster)
     if cluster is None:
         return Transcript(ex.id, (), (NO_CLUSTER_NOTE.replace("checked", "solved"),))
-    steps = run_steps(cluster, ex.solution)
-    footer = [f"# {_settle(cluster)}"] if steps else []
+    steps, target = run_steps_on(cluster, ex.solution)
+    footer = [f"# {_settle(target)}"] if steps else []
     RECORD.solved.add(ex.id)
     result = ex.run(cluster)
     RECORD.last[ex.id] = result
@@ -163,8 +164,8 @@ def prepare(exercise_id: str, cluster=None) -> Transcript:
     cluster = _cluster(cluster)
     if cluster is None:
         return Transcript(ex.id, (), (NO_CLUSTER_NOTE.replace("checked", "prepared"),))
-    steps = run_steps(cluster, ex.setup)
-    return Transcript(ex.id, steps, (f"# {_settle(cluster)}",) if steps else ())
+    steps, target = run_steps_on(cluster, ex.setup)
+    return Transcript(ex.id, steps, (f"# {_settle(target)}",) if steps else ())
 
 
 def _settle(cluster) -> str:

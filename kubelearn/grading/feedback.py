@@ -82,8 +82,45 @@ class Transcript:
 
 
 def run_steps(cluster, steps: tuple[Step, ...]) -> tuple:
-    """Run kubectl steps in order; a failing step is shown, and the rest still run."""
-    return tuple((step, cluster.kubectl(step.command, stdin=step.stdin)) for step in steps)
+    """Run the steps in order; a failing step is shown, and the rest still run."""
+    return run_steps_on(cluster, steps)[0]
+
+
+def run_steps_on(cluster, steps: tuple[Step, ...]) -> tuple:
+    """Run the steps in order, as in a terminal: ``(ran, target)``.
+
+    kubectl steps talk to ``cluster`` until an ``aws`` step has run; an aws
+    command can change kubectl's current context (``aws eks update-kubeconfig``),
+    so from then on they talk to the current context's cluster, as kubectl would. ``target`` is the cluster
+    the last kubectl step would talk to (the one to settle afterwards).
+    ``aws`` steps run in this process's simulated AWS account."""
+    ran, target = [], cluster
+    for step in steps:
+        if step.tool == "aws":
+            result = _run_aws(step)
+            target = _current_context() or target
+        else:
+            result = target.kubectl(step.command, stdin=step.stdin)
+        ran.append((step, result))
+    return tuple(ran), target
+
+
+def _current_context():
+    from kubelearn.contexts import kubeconfig
+
+    return kubeconfig().cluster()
+
+
+def _run_aws(step: Step):
+    from kubelearn.cloud.aws import current
+
+    account = current()
+    if account is None:
+        from kubelearn.kubectl.result import KubectlResult
+
+        return KubectlResult("", "no simulated AWS account is running in this kernel: start "
+                                 "one (run the notebook's first cell)\n", 255)
+    return account.cli(step.command)
 
 
 _STATUS_WORDS = {"passed": f"{PASS_MARK} passed", "partly": "◐ partly",

@@ -39,6 +39,7 @@ from typing import Callable, Mapping
 
 PASS_MARK, FAIL_MARK = "✔", "✘"
 _UNCHECKED = ("could not", "not checked")
+TOOLS = ("kubectl", "aws")
 _STEP_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -54,16 +55,36 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Step:
-    """One kubectl command line (without ``kubectl``), optionally with stdin text."""
+    """One command line (without the program's name), optionally with stdin text.
+
+    ``tool`` is the program: ``"kubectl"`` (the default), or ``"aws"`` for the
+    simulated AWS account's command line (chapter 5); ``Step.of("aws eks
+    describe-cluster --name x")`` and ``Step.aws(...)`` make one.
+    """
     command: str
     stdin: str | None = None
+    tool: str = "kubectl"
+
+    def __post_init__(self):
+        if self.tool not in TOOLS:
+            raise ValueError(f"a step runs {' or '.join(TOOLS)}, not {self.tool!r}")
+
+    @classmethod
+    def aws(cls, command: str) -> Step:
+        """An ``aws`` command line (without ``aws``), run in the simulated account."""
+        command = command.strip()
+        return cls(command[len("aws "):].lstrip() if command.startswith("aws ") else command,
+                   tool="aws")
 
     @classmethod
     def of(cls, step: Step | str | tuple) -> Step:
-        """Accept ``"get pods"``, ``("apply -f -", manifest)`` or a Step."""
+        """Accept ``"get pods"``, ``("apply -f -", manifest)``, ``"aws iam list-roles"``
+        or a Step."""
         if isinstance(step, Step):
             return step
         if isinstance(step, str):
+            if step.strip().startswith("aws "):
+                return cls.aws(step)
             return cls(_strip_kubectl(step))
         if isinstance(step, tuple) and len(step) == 2 and all(isinstance(s, str) for s in step):
             return cls(_strip_kubectl(step[0]), step[1])
@@ -71,7 +92,7 @@ class Step:
 
     def shell(self) -> str:
         """How a terminal would show it: ``$ kubectl ...`` (stdin as a here-document)."""
-        line = f"$ kubectl {self.command}"
+        line = f"$ {self.tool} {self.command}"
         if self.stdin is None:
             return line
         return f"{line} <<EOF\n{self.stdin.rstrip(chr(10))}\nEOF"

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from kubelearn.cluster import Cluster
 from kubelearn.grading import variants
-from kubelearn.grading.feedback import run_steps
+from kubelearn.grading.feedback import run_steps_on
 from kubelearn.grading.model import FAIL_MARK, PASS_MARK, Exercise, number
 from kubelearn.grading.registry import REGISTRY, chapter_key
 
@@ -42,9 +42,25 @@ def minikube_with_tunnel() -> Cluster:
     return cluster
 
 
+def eks_account() -> Cluster:
+    """Chapter 5's start: the simulated AWS account in the chapter's starting state
+    (``ch05.start``: a fresh account, every run) and minikube, the laptop's context."""
+    from kubelearn.grading.exercises.ch05 import start
+
+    start()
+    return Cluster.minikube()
+
+
 # The cluster each chapter's notebook starts (chapters 2 to 4 work on minikube's single
-# node; chapter 1 on the default control plane and two workers).
-CHAPTER_CLUSTERS = {"2": Cluster.minikube, "3": Cluster.minikube, "4": minikube_with_tunnel}
+# node; chapter 1 on the default control plane and two workers; chapter 5 on the simulated
+# AWS account, with minikube as the current context until update-kubeconfig).
+CHAPTER_CLUSTERS = {"2": Cluster.minikube, "3": Cluster.minikube, "4": minikube_with_tunnel,
+                    "5": eks_account}
+# Chapters whose starting state resets the process's one simulated AWS account: their engine
+# checks run in a child process of their own (with a temporary kubelearn home), so that a
+# caller's account (a test session's, a notebook's) and ~/.kubelearn are left alone.
+OWN_PROCESS = {"5"}
+CHILD_ENV = "KUBELEARN_VALIDATE_CHILD"
 
 
 def new_cluster(chapter) -> Cluster:
@@ -80,15 +96,15 @@ def _passed_checks(result) -> str:
 
 def _staged(ex: Exercise) -> Cluster:
     cluster = new_cluster(ex.chapter)
-    run_steps(cluster, ex.setup)
-    cluster.settle()
+    _, target = run_steps_on(cluster, ex.setup)
+    target.settle()
     cluster.advance(READING_TIME)
     cluster.settle()
     return cluster
 
 
 def _failed_steps(ran) -> str:
-    bad = [f"`kubectl {step.command}` exited {r.exit_code}: {r.stderr.strip()}"
+    bad = [f"`{step.tool} {step.command}` exited {r.exit_code}: {r.stderr.strip()}"
            for step, r in ran if r.exit_code != 0]
     return "; ".join(bad)
 
@@ -105,8 +121,8 @@ def engine_findings(ex: Exercise, label: str = "") -> list[Finding]:
         setup = Finding(name, "setup", False, None, ex.max_points, f"setup raised {exc!r}")
     try:
         cluster = _staged(ex)
-        ran = run_steps(cluster, ex.solution)
-        cluster.settle()
+        ran, target = run_steps_on(cluster, ex.solution)
+        target.settle()
         solved = ex.run(cluster, include_hidden=True)
         full = solved.score == ex.max_points
         why = "" if full else " ".join(t for t in (
@@ -119,9 +135,41 @@ def engine_findings(ex: Exercise, label: str = "") -> list[Finding]:
     return [setup, solution]
 
 
+def _engine_in_child(chapter: str) -> list[Finding]:
+    """``engine_level(chapter)`` in a fresh Python process (see ``OWN_PROCESS``)."""
+    import json
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    code = ("import json, sys\nfrom kubelearn.grading import validate\n"
+            "found = validate.engine_level(sys.argv[1])\n"
+            "print(json.dumps([f.__dict__ for f in found]))")
+    with tempfile.TemporaryDirectory(prefix="kubelearn-validate-") as home:
+        env = dict(os.environ, KUBELEARN_HOME=home, **{CHILD_ENV: "1"})
+        done = subprocess.run([sys.executable, "-c", code, chapter], capture_output=True,
+                              text=True, env=env, timeout=900)
+    try:
+        return [Finding(**f) for f in json.loads(done.stdout.strip().splitlines()[-1])]
+    except (ValueError, IndexError, TypeError):
+        why = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return [Finding(ex.id, level, False, None, ex.max_points,
+                        f"the engine check's process failed: {why}")
+                for ex in REGISTRY.exercises(chapter) for level in ("setup", "solution")]
+
+
 def engine_level(chapter=None) -> list[Finding]:
+    import os
+
     findings = []
+    isolated = [] if os.environ.get(CHILD_ENV) else \
+        sorted({chapter_key(e.chapter) for e in REGISTRY.exercises(chapter)} & OWN_PROCESS)
     for ex in REGISTRY.exercises(chapter):
+        if chapter_key(ex.chapter) in isolated:
+            if ex.id == REGISTRY.ids(ex.chapter)[0]:
+                findings += _engine_in_child(chapter_key(ex.chapter))
+            continue
         findings += engine_findings(ex)
         if ex.variant is not None:
             own = variants.personal(ex, SAMPLE_LEARNER)

@@ -130,7 +130,9 @@ def test_a_wrong_end_state_is_recognised_with_its_hint(name):
 
 
 def test_the_library_covers_the_ids_the_course_uses():
-    used = {mc.id for ex in REGISTRY.exercises() for c in ex.checks for mc in c.misconceptions}
+    # chapter 5's misconceptions are about the AWS account and live in ch05 (its own tests)
+    used = {mc.id for ex in REGISTRY.exercises() if ex.chapter != "5"
+            for c in ex.checks for mc in c.misconceptions}
     assert used == {m.SELECTOR_MATCHES_NO_POD, m.IMAGE_PULL_ERROR, m.WRONG_NAMESPACE,
                     m.PODS_STARTED_BEFORE_SERVICE, m.CLAIM_PENDING, m.CLAIM_CLASS_MISMATCH,
                     m.PORT_VS_TARGET_PORT}
@@ -144,7 +146,8 @@ def test_the_selector_hint_is_the_issues_wording():
 CLUSTERS = {"1": Cluster, "2": Cluster.minikube, "3": Cluster.minikube, "4": minikube}
 
 
-@pytest.mark.parametrize("exercise_id", REGISTRY.ids())
+# chapter 5 starts by resetting the process's AWS account: test_exercises_ch05 covers it
+@pytest.mark.parametrize("exercise_id", [i for i in REGISTRY.ids() if not i.startswith("5.")])
 def test_untouched_and_solved_exercises_recognise_no_misconception(exercise_id):
     ex = REGISTRY.exercise(exercise_id)
     fresh = CLUSTERS[ex.chapter]()
