@@ -73,6 +73,15 @@ kubelearn-exercise-results          the results table (HTML): rows
                                     ``tr.kubelearn-check-failed``
 kubelearn-exercise-transcript       what Solve ran (HTML)
 kubelearn-exercise-diagram          the chapter's diagram, SVG inline (HTML)
+kubelearn-aws-console               the AWS console (``aws.console()``, VBox)
+kubelearn-aws-tabs                  its tabs: ``kubelearn-aws-iam``, ``-cloudformation``,
+                                    ``-eks``, ``-vpc``, ``-efs``, ``-diagram``
+kubelearn-aws-output                the last action: its aws command and result
+kubelearn-aws-create-role (etc.)    the forms' buttons: ``-attach-policy``,
+                                    ``-create-stack``, ``-create-cluster``,
+                                    ``-create-nodegroup``, ``-update-scaling``,
+                                    ``-create-sg``, ``-add-nfs-rule``, ``-create-fs``,
+                                    ``-create-mount-target``
 ==================================  ===============================================
 """
 from kubelearn.widgets.clock import ClockControls
