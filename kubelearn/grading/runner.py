@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -107,14 +108,19 @@ def _empty_report(chapter) -> dict:
     return {"exercises": {}, "total": 0, "max": sum(e.max_points for e in exercises)}
 
 
-def _kernel_env(learner=None) -> dict:
+def _kernel_env(learner=None, home: str | None = None) -> dict:
     """The kernel imports the same kubelearn as the grader. ``KUBELEARN_GRADING``
     keeps the kernel off the progress file of whoever runs the grader (and makes
     the runner's learner id the only one that counts); ``KUBELEARN_LEARNER`` picks
-    the learner's variants (never the grader's own, left over in the environment)."""
+    the learner's variants (never the grader's own, left over in the environment);
+    ``home`` is the kernel's own kubelearn home (``KUBELEARN_HOME``), so what a
+    notebook writes there (chapter 5's kubeconfig and AWS config) never lands in the
+    grader's, nor in another notebook graded beside it."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
     env["KUBELEARN_GRADING"] = "1"
+    if home is not None:
+        env["KUBELEARN_HOME"] = home
     env.pop("KUBELEARN_LEARNER", None)
     if learner is not None and str(learner).strip():
         env["KUBELEARN_LEARNER"] = str(learner).strip()
@@ -159,8 +165,9 @@ def grade_notebook(path, chapter=None, timeout: float = 120, *, exercise_modules
                             on_cell_executed=on_cell_executed,
                             resources={"metadata": {"path": str(path.parent)}})
     status, error = "ok", None
+    home = tempfile.TemporaryDirectory(prefix="kubelearn-grading-home-")
     try:
-        with client.setup_kernel(env=_kernel_env(learner)):
+        with home, client.setup_kernel(env=_kernel_env(learner, home.name)):
             deadline = time.monotonic() + timeout
             for index, cell in enumerate(learner_cells):
                 if cell.cell_type != "code":

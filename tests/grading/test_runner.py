@@ -161,6 +161,24 @@ def test_kernel_env_marks_a_grading_run_and_passes_only_the_given_learner(monkey
     assert env["KUBELEARN_GRADING"] == "1" and "KUBELEARN_LEARNER" not in env
     assert _kernel_env(" alice ")["KUBELEARN_LEARNER"] == "alice"
     assert "KUBELEARN_LEARNER" not in _kernel_env("  ")
+    monkeypatch.setenv("KUBELEARN_HOME", "/the/instructors/home")
+    assert _kernel_env(home="/tmp/kernel-home")["KUBELEARN_HOME"] == "/tmp/kernel-home"
+
+
+def test_a_graded_notebook_writes_into_a_home_of_its_own(tmp_path, learner_home):
+    """What a notebook writes to its kubelearn home (chapter 5: the kubeconfig) stays
+    out of the grader's home."""
+    nb = new_notebook(cells=[new_code_cell(
+        "import os, pathlib\n"
+        "home = pathlib.Path(os.environ['KUBELEARN_HOME'])\n"
+        "(home / 'kube').mkdir(parents=True, exist_ok=True)\n"
+        "(home / 'kube' / 'config').write_text('written by the notebook')")])
+    nb.metadata["kubelearn"] = {"chapter": "1"}
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(nb, path)
+    report = grade_notebook(path, "1", timeout=60)
+    assert report["status"] == "ok" and report["learner_errors"] == []
+    assert not (learner_home / "kube").exists()
 
 
 def test_a_variant_is_graded_for_the_given_learner_and_no_progress_is_written(
